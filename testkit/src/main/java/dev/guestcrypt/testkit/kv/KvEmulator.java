@@ -250,6 +250,36 @@ public final class KvEmulator implements AutoCloseable {
         return item == null ? List.of() : List.copyOf(item.versions);
     }
 
+    /** Creates an RSA key directly (as an operator would in the portal) and returns its version. */
+    public synchronized String createRsaKey(String vaultHost, String name, int bits, List<String> keyOps) {
+        EmulatorState.KeyVersion key = new EmulatorState.KeyVersion();
+        try {
+            java.security.KeyPair pair = RsaKeys.generate(bits, java.math.BigInteger.valueOf(65537));
+            key.privateKey = Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+            key.publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        key.version = UUID.randomUUID().toString().replace("-", "");
+        key.keySize = bits;
+        key.keyOps = new ArrayList<>(keyOps == null ? RsaKeys.ALL_OPS : keyOps);
+        key.created = key.updated = now().getEpochSecond();
+        vault(vaultHost).keys.computeIfAbsent(name, n -> new EmulatorState.Item<>()).versions.add(key);
+        persist();
+        return key.version;
+    }
+
+    /** Decrypts with a stored key's private half, so tests can check wrapped values independently of the client. */
+    public synchronized byte[] unwrapWithStoredKey(String vaultHost, String name, String version, String algorithm, byte[] wrapped) {
+        EmulatorState.KeyVersion key = state.vaults.get(vaultHost).keys.get(name).versions.stream()
+                .filter(k -> k.version.equals(version)).findFirst().orElseThrow();
+        try {
+            return RsaKeys.apply(key, "unwrapKey", algorithm, wrapped);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ---- faults and request log ----
 
     public void addFault(FaultRule rule) {

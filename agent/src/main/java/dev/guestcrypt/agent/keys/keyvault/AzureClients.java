@@ -1,0 +1,211 @@
+package dev.guestcrypt.agent.keys.keyvault;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.identity.ClientCertificateCredentialBuilder;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.ManagedIdentityCredentialBuilder;
+import com.azure.security.keyvault.keys.KeyClient;
+import com.azure.security.keyvault.keys.KeyClientBuilder;
+import com.azure.security.keyvault.keys.cryptography.CryptographyClient;
+import com.azure.security.keyvault.keys.cryptography.CryptographyClientBuilder;
+import com.azure.security.keyvault.secrets.SecretClient;
+import com.azure.security.keyvault.secrets.SecretClientBuilder;
+import dev.guestcrypt.agent.error.AgentException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds and caches the Azure SDK clients: one HTTP client (JDK transport, bounded timeouts,
+ * optional extra trusted CA), one credential, and secret / key / crypto clients per vault or key.
+ */
+final class AzureClients {
+    private final KeyVaultProtectorOptions options;
+    private final HttpClient http;
+    private final Map<String, TokenCredential> credentials = new ConcurrentHashMap<>();
+    private final Map<String, SecretClient> secretClients = new ConcurrentHashMap<>();
+    private final Map<String, KeyClient> keyClients = new ConcurrentHashMap<>();
+    private final Map<String, CryptographyClient> cryptoClients = new ConcurrentHashMap<>();
+
+    AzureClients(KeyVaultProtectorOptions options) {
+        this.options = options;
+        checkCredentialFiles(options.credential());
+        java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder();
+        if (options.trustedCaPem() != null) {
+            jdk.sslContext(sslContextTrusting(options));
+        }
+        this.http = new JdkHttpClientBuilder(jdk)
+                .connectionTimeout(shorter(options.requestTimeout(), Duration.ofSeconds(10)))
+                .responseTimeout(options.requestTimeout())
+                .readTimeout(options.requestTimeout())
+                .writeTimeout(options.requestTimeout())
+                .build();
+    }
+
+    SecretClient secrets(VaultAddress vault) {
+        return secretClients.computeIfAbsent(vault.baseUrl(), url -> new SecretClientBuilder()
+                .vaultUrl(url).credential(credential(vault)).httpClient(http).retryOptions(retryOptions())
+                .addPolicy(new RetryAfterCap(options.maxRetryAfter())).buildClient());
+    }
+
+    KeyClient keys(VaultAddress vault) {
+        return keyClients.computeIfAbsent(vault.baseUrl(), url -> new KeyClientBuilder()
+                .vaultUrl(url).credential(credential(vault)).httpClient(http).retryOptions(retryOptions())
+                .addPolicy(new RetryAfterCap(options.maxRetryAfter())).buildClient());
+    }
+
+    /** A crypto client for a versioned key id; it fetches the public key once and wraps locally where it can. */
+    CryptographyClient crypto(VaultAddress vault, String versionedKeyId) {
+        return cryptoClients.computeIfAbsent(versionedKeyId, id -> new CryptographyClientBuilder()
+                .keyIdentifier(id).credential(credential(vault)).httpClient(http).retryOptions(retryOptions())
+                .addPolicy(new RetryAfterCap(options.maxRetryAfter())).buildClient());
+    }
+
+    private RetryOptions retryOptions() {
+        return new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(options.maxRetries())
+                .setBaseDelay(Duration.ofMillis(500)).setMaxDelay(Duration.ofSeconds(8)));
+    }
+
+    /** One credential per Entra ID cloud (the authority differs); managed identity ignores it. */
+    private TokenCredential credential(VaultAddress vault) {
+        String authority = options.authorityHost() != null ? options.authorityHost() : vault.authorityHost();
+        return credentials.computeIfAbsent(authority, this::buildCredential);
+    }
+
+    private TokenCredential buildCredential(String authority) {
+        boolean customAuthority = options.authorityHost() != null;
+        KeyVaultCredential credential = options.credential();
+        if (credential instanceof KeyVaultCredential.SystemAssignedIdentity) {
+            return new ManagedIdentityCredentialBuilder().httpClient(http).build();
+        }
+        if (credential instanceof KeyVaultCredential.UserAssignedIdentity user) {
+            ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder().httpClient(http);
+            return switch (user.kind()) {
+                case CLIENT_ID -> builder.clientId(user.id()).build();
+                case OBJECT_ID -> builder.objectId(user.id()).build();
+                case RESOURCE_ID -> builder.resourceId(user.id()).build();
+            };
+        }
+        if (credential instanceof KeyVaultCredential.ServicePrincipalSecret sp) {
+            byte[] secret = sp.clientSecret().copyToArray();
+            try {
+                ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder().clientId(sp.clientId())
+                        .clientSecret(new String(secret, StandardCharsets.UTF_8))
+                        .tenantId(sp.tenantId() == null ? "organizations" : sp.tenantId())
+                        .additionallyAllowedTenants("*").authorityHost(authority).httpClient(http);
+                if (customAuthority) {
+                    builder.disableInstanceDiscovery();
+                }
+                return builder.build();
+            } finally {
+                Arrays.fill(secret, (byte) 0);
+            }
+        }
+        KeyVaultCredential.ServicePrincipalCertificate sp = (KeyVaultCredential.ServicePrincipalCertificate) credential;
+        byte[] pem = null;
+        try {
+            byte[] key = Files.readAllBytes(sp.privateKeyFile());
+            byte[] cert = Files.readAllBytes(sp.certificateFile());
+            pem = new byte[key.length + 1 + cert.length];
+            System.arraycopy(key, 0, pem, 0, key.length);
+            pem[key.length] = '\n';
+            System.arraycopy(cert, 0, pem, key.length + 1, cert.length);
+            Arrays.fill(key, (byte) 0);
+            try (InputStream in = new ByteArrayInputStream(pem)) {
+                ClientCertificateCredentialBuilder builder = new ClientCertificateCredentialBuilder().clientId(sp.clientId())
+                        .pemCertificate(in).tenantId(sp.tenantId() == null ? "organizations" : sp.tenantId())
+                        .additionallyAllowedTenants("*").authorityHost(authority).httpClient(http);
+                if (customAuthority) {
+                    builder.disableInstanceDiscovery();
+                }
+                return builder.build();
+            }
+        } catch (IOException e) {
+            throw new AgentException(KeyVaultError.KEY_VAULT_CREDENTIAL_INVALID, "cannot read the certificate of "
+                    + sp.describe() + " from " + sp.certificateDirectory() + ": " + e.getMessage(),
+                    "check that the certificate with that thumbprint was deployed to the VM (osProfile.secrets)", e);
+        } finally {
+            if (pem != null) {
+                Arrays.fill(pem, (byte) 0);
+            }
+        }
+    }
+
+    /** Refuses a certificate credential whose files are missing or do not match the thumbprint, before any request. */
+    private static void checkCredentialFiles(KeyVaultCredential credential) {
+        if (!(credential instanceof KeyVaultCredential.ServicePrincipalCertificate sp)) {
+            return;
+        }
+        String fix = "deploy the certificate to the VM (it appears as /var/lib/waagent/<THUMBPRINT>.crt and .prv) "
+                + "or correct AADClientCertThumbprint";
+        if (!Files.isReadable(sp.certificateFile()) || !Files.isReadable(sp.privateKeyFile())) {
+            throw new AgentException(KeyVaultError.KEY_VAULT_CREDENTIAL_INVALID, "the certificate " + sp.thumbprint()
+                    + " of " + sp.describe() + " is not in " + sp.certificateDirectory() + " (need "
+                    + sp.certificateFile().getFileName() + " and " + sp.privateKeyFile().getFileName() + ")", fix);
+        }
+        try (InputStream in = Files.newInputStream(sp.certificateFile())) {
+            Certificate certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            String actual = HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(certificate.getEncoded()));
+            if (!actual.equals(sp.thumbprint())) {
+                throw new AgentException(KeyVaultError.KEY_VAULT_CREDENTIAL_INVALID, "the certificate in "
+                        + sp.certificateFile() + " has thumbprint " + actual + ", not " + sp.thumbprint(), fix);
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            throw new AgentException(KeyVaultError.KEY_VAULT_CREDENTIAL_INVALID, "cannot read the certificate "
+                    + sp.certificateFile() + ": " + e.getMessage(), fix, e);
+        }
+    }
+
+    /** The system trust store plus the configured CA certificate(s). */
+    private static SSLContext sslContextTrusting(KeyVaultProtectorOptions options) {
+        try (InputStream in = Files.newInputStream(options.trustedCaPem())) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("extra-" + i++, certificate);
+            }
+            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            system.init((KeyStore) null);
+            for (javax.net.ssl.TrustManager tm : system.getTrustManagers()) {
+                if (tm instanceof javax.net.ssl.X509TrustManager x509) {
+                    for (java.security.cert.X509Certificate ca : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("system-" + i++, ca);
+                    }
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new AgentException(KeyVaultError.KEY_VAULT_TLS_FAILED, "cannot load the trusted CA file "
+                    + options.trustedCaPem() + ": " + e.getMessage(), "point the trusted CA option at a PEM certificate file", e);
+        }
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
+    }
+}
