@@ -63,7 +63,8 @@ final class AadApi {
             return;
         }
         String scope = form.getOrDefault("scope", form.getOrDefault("resource", ""));
-        String audience = scope.split(" ")[0].replace("/.default", "");
+        String audience = java.util.Arrays.stream(scope.split(" ")).filter(sc -> sc.endsWith("/.default")).findFirst()
+                .orElse(scope).replace("/.default", "");
         request.identity = app.objectId;
         ObjectNode body = HttpIo.JSON.createObjectNode();
         body.put("token_type", "Bearer");

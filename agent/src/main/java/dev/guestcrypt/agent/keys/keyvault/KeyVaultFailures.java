@@ -108,8 +108,8 @@ final class KeyVaultFailures {
                     + " is not trusted or does not match its name", "check the VM's CA certificates and that no proxy "
                     + "intercepts TLS to *.vault.azure.net", failure);
         }
-        if (failure instanceof CredentialUnavailableException || failure instanceof ClientAuthenticationException
-                || find(failure, CredentialUnavailableException.class) != null) {
+        if (find(failure, CredentialUnavailableException.class) != null || find(failure, ClientAuthenticationException.class) != null
+                || fromMsal(failure)) {
             return new AgentException(KeyVaultError.KEY_VAULT_UNAUTHENTICATED, "could not get a token for " + who + " to "
                     + op.action + ": " + firstLine(failure.getMessage()), credential instanceof KeyVaultCredential.SystemAssignedIdentity
                     || credential instanceof KeyVaultCredential.UserAssignedIdentity
@@ -128,6 +128,16 @@ final class KeyVaultFailures {
         }
         return new AgentException(KeyVaultError.KEY_VAULT_REQUEST_FAILED, "could not " + op.action + " in " + where + ": "
                 + rootName(failure) + " " + firstLine(failure.getMessage()), "", failure);
+    }
+
+    /** Token acquisition failures surface as MSAL exceptions, sometimes wrapped in plain runtime exceptions. */
+    private static boolean fromMsal(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getClass().getName().startsWith("com.microsoft.aad.msal4j.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String innerCode(String message) {
