@@ -82,7 +82,10 @@ final class AzureClients {
 
     private RetryOptions retryOptions() {
         return new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(options.maxRetries())
-                .setBaseDelay(Duration.ofMillis(500)).setMaxDelay(Duration.ofSeconds(8)));
+                .setBaseDelay(Duration.ofMillis(500)).setMaxDelay(Duration.ofSeconds(8)))
+                .setShouldRetryCondition(condition -> condition.getResponse() != null
+                        ? KeyVaultFailures.isRetryableStatus(condition.getResponse().getStatusCode())
+                        : !KeyVaultFailures.isPermanent(condition.getThrowable()));
     }
 
     /** One credential per Entra ID cloud (the authority differs); managed identity ignores it. */

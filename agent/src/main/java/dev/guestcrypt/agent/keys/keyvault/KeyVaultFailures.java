@@ -130,6 +130,18 @@ final class KeyVaultFailures {
                 + rootName(failure) + " " + firstLine(failure.getMessage()), "", failure);
     }
 
+    /** Statuses worth another attempt: timeouts, throttling and transient server errors. */
+    static boolean isRetryableStatus(int status) {
+        return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+    }
+
+    /** Failures that another attempt cannot fix: refused credentials and untrusted certificates. */
+    static boolean isPermanent(Throwable failure) {
+        return failure != null && (find(failure, CredentialUnavailableException.class) != null
+                || find(failure, ClientAuthenticationException.class) != null || fromMsal(failure)
+                || find(failure, CertificateException.class) != null || find(failure, AgentException.class) != null);
+    }
+
     /** Token acquisition failures surface as MSAL exceptions, sometimes wrapped in plain runtime exceptions. */
     private static boolean fromMsal(Throwable failure) {
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
