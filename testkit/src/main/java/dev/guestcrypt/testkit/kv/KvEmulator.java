@@ -40,6 +40,12 @@ public final class KvEmulator implements AutoCloseable {
     public static final List<String> VAULT_SUFFIXES = List.of(".vault.azure.net", ".vault.azure.cn",
             ".vault.usgovcloudapi.net", ".vault.microsoftazure.de", ".managedhsm.azure.net");
 
+    static {
+        // The JDK server writes headers and body in separate segments; without TCP_NODELAY each
+        // answer waits for the client's delayed ACK (about 40 ms) and the emulator looks slow.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final EmulatorState state;
     private final Path stateFile;
     private final TestCa ca;

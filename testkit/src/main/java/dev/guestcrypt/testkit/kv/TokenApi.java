@@ -88,6 +88,18 @@ final class TokenApi {
                 EmulatorState.IdentityRecord record = HttpIo.JSON.treeToValue(HttpIo.jsonBody(ex), EmulatorState.IdentityRecord.class);
                 HttpIo.json(ex, 200, HttpIo.JSON.valueToTree(emulator.addIdentity(record)));
             }
+            case "POST keys" -> {
+                JsonNode body = HttpIo.jsonBody(ex);
+                List<String> ops = null;
+                if (body.path("keyOps").isArray()) {
+                    List<String> given = new ArrayList<>();
+                    body.path("keyOps").forEach(op -> given.add(op.asText()));
+                    ops = given;
+                }
+                String version = emulator.createRsaKey(body.path("vault").asText(), body.path("name").asText(),
+                        body.path("bits").asInt(2048), ops);
+                HttpIo.json(ex, 200, HttpIo.JSON.createObjectNode().put("version", version));
+            }
             case "POST faults" -> {
                 emulator.addFault(HttpIo.JSON.treeToValue(HttpIo.jsonBody(ex), FaultRule.class));
                 HttpIo.send(ex, 204, null, new byte[0]);

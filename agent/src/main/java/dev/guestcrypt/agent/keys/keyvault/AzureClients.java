@@ -49,16 +49,40 @@ final class AzureClients {
     AzureClients(KeyVaultProtectorOptions options) {
         this.options = options;
         checkCredentialFiles(options.credential());
+        this.http = TRANSPORT_NETTY.equals(System.getProperty(TRANSPORT_PROPERTY)) ? nettyForBenchmark(options) : jdk(options);
+    }
+
+    /** Benchmark hook: {@code -Dguestcrypt.keyvault.transport=netty} with Netty on the class path (Maven profile bench-netty). */
+    static final String TRANSPORT_PROPERTY = "guestcrypt.keyvault.transport";
+    static final String TRANSPORT_NETTY = "netty";
+
+    /** The JDK HttpClient transport: no extra threads or native code, smaller for a resident daemon. */
+    private static HttpClient jdk(KeyVaultProtectorOptions options) {
         java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder();
         if (options.trustedCaPem() != null) {
             jdk.sslContext(sslContextTrusting(options));
         }
-        this.http = new JdkHttpClientBuilder(jdk)
+        return new JdkHttpClientBuilder(jdk)
                 .connectionTimeout(shorter(options.requestTimeout(), Duration.ofSeconds(10)))
                 .responseTimeout(options.requestTimeout())
                 .readTimeout(options.requestTimeout())
                 .writeTimeout(options.requestTimeout())
                 .build();
+    }
+
+    /** The SDK's default Netty transport, found by class name so that production code does not depend on it. */
+    @SuppressWarnings("unchecked")
+    private static HttpClient nettyForBenchmark(KeyVaultProtectorOptions options) {
+        try {
+            Class<? extends com.azure.core.http.HttpClientProvider> provider = (Class<? extends com.azure.core.http.HttpClientProvider>)
+                    Class.forName("com.azure.core.http.netty.NettyAsyncHttpClientProvider");
+            return HttpClient.createDefault(new com.azure.core.util.HttpClientOptions().setHttpClientProvider(provider)
+                    .setConnectTimeout(shorter(options.requestTimeout(), Duration.ofSeconds(10)))
+                    .setResponseTimeout(options.requestTimeout()).setReadTimeout(options.requestTimeout())
+                    .setWriteTimeout(options.requestTimeout()));
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the Netty transport is not on the class path (use the bench-netty profile)", e);
+        }
     }
 
     SecretClient secrets(VaultAddress vault) {

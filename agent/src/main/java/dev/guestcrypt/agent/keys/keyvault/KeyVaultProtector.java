@@ -45,6 +45,16 @@ final class KeyVaultProtector implements KeyProtector {
         this.clients = new AzureClients(options);
     }
 
+    /** Builds the SDK clients for the configured vaults now instead of on first use (benchmarks, early failure). */
+    void buildClients() {
+        if (vault != null) {
+            clients.secrets(vault);
+        }
+        if (kek != null) {
+            clients.keys(kek.vault());
+        }
+    }
+
     @Override
     public String tokenType() {
         return KeyVaultToken.TYPE;
