@@ -74,7 +74,7 @@ class KeyVaultProtectorTest {
         KvEmulator kv = emulator();
         String kekName = "kek-" + algorithm.name().toLowerCase().replace('_', '-');
         kv.createRsaKey(KEK_VAULT_HOST, kekName, 2048, null);
-        String current = kv.createRsaKey(KEK_VAULT_HOST, kekName, 3072, null); // a second version: versionless must pick it
+        String current = kv.createRsaKey(KEK_VAULT_HOST, kekName, 2048, null); // a second version: versionless must pick it
         String versionless = EmulatorFixture.vaultUrl(KEK_VAULT_HOST) + "/keys/" + kekName;
         try (SecretBytes passphrase = generator.generate()) {
             KeyProtector protector = protector(options(VAULT_HOST).withKek(versionless, algorithm));
