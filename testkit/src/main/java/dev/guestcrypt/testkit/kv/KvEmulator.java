@@ -286,6 +286,13 @@ public final class KvEmulator implements AutoCloseable {
         }
     }
 
+    /** Enables or disables one secret version, as an operator could in the portal. */
+    public synchronized void setSecretEnabled(String vaultHost, String name, String version, boolean enabled) {
+        state.vaults.get(vaultHost).secrets.get(name).versions.stream().filter(v -> v.version.equals(version))
+                .findFirst().orElseThrow().enabled = enabled;
+        persist();
+    }
+
     // ---- faults and request log ----
 
     public void addFault(FaultRule rule) {

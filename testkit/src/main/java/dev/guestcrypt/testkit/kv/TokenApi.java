@@ -88,6 +88,11 @@ final class TokenApi {
                 EmulatorState.IdentityRecord record = HttpIo.JSON.treeToValue(HttpIo.jsonBody(ex), EmulatorState.IdentityRecord.class);
                 HttpIo.json(ex, 200, HttpIo.JSON.valueToTree(emulator.addIdentity(record)));
             }
+            case "GET vaults" -> {
+                synchronized (emulator) {
+                    HttpIo.json(ex, 200, HttpIo.JSON.valueToTree(emulator.state().vaults));
+                }
+            }
             case "POST keys" -> {
                 JsonNode body = HttpIo.jsonBody(ex);
                 List<String> ops = null;

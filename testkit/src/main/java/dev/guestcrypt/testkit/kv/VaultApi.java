@@ -155,6 +155,32 @@ final class VaultApi {
             page(ex, items);
             return;
         }
+        if (seg.size() == 3 && method.equals("PATCH")) {
+            if (!allowed(ex, vault, host, who, "secrets", "set")) {
+                return;
+            }
+            EmulatorState.SecretVersion version = findVersion(item.versions, seg.get(2));
+            if (version == null) {
+                HttpIo.kvError(ex, 404, "SecretNotFound", "A secret with (name/id) " + name + "/" + seg.get(2)
+                        + " was not found in this key vault.", null);
+                return;
+            }
+            JsonNode body = HttpIo.jsonBody(ex);
+            if (body.path("attributes").has("enabled")) {
+                version.enabled = body.path("attributes").path("enabled").asBoolean();
+            }
+            if (body.path("contentType").isTextual()) {
+                version.contentType = body.path("contentType").asText();
+            }
+            if (body.path("tags").isObject()) {
+                version.tags.clear();
+                body.path("tags").fields().forEachRemaining(e -> version.tags.put(e.getKey(), e.getValue().asText()));
+            }
+            version.updated = emulator.now().getEpochSecond();
+            emulator.persist();
+            HttpIo.json(ex, 200, secretBundle(base, name, version, false));
+            return;
+        }
         if ((seg.size() == 2 || seg.size() == 3) && method.equals("GET")) {
             if (!allowed(ex, vault, host, who, "secrets", "get")) {
                 return;

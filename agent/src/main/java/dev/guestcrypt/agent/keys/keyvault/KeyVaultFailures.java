@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
 final class KeyVaultFailures {
     private static final Pattern INNER_CODE = Pattern.compile("\"innererror\"\\s*:\\s*\\{\\s*\"code\"\\s*:\\s*\"([A-Za-z]+)\"");
 
+    /** Key Vault names the caller's object id in its 403 message: "...;oid=<guid>;...". */
+    private static final Pattern OBJECT_ID = Pattern.compile("oid=([0-9a-fA-F-]{36})");
+
     private KeyVaultFailures() {}
 
     /** What the agent was doing, for messages and for choosing the code. */
@@ -72,7 +75,9 @@ final class KeyVaultFailures {
                                 + " does not allow " + op.permission, "add wrapKey and unwrapKey to the key's permitted operations",
                                 failure);
                     }
-                    return new AgentException(KeyVaultError.KEY_VAULT_FORBIDDEN, who + " has no '" + op.permission
+                    Matcher oid = OBJECT_ID.matcher(http.getMessage() == null ? "" : http.getMessage());
+                    String identity = who + (oid.find() ? " (object id " + oid.group(1) + ")" : "");
+                    return new AgentException(KeyVaultError.KEY_VAULT_FORBIDDEN, identity + " has no '" + op.permission
                             + "' permission on " + op.collection + " in " + where + " (so it could not " + op.action + ")",
                             "grant it the '" + op.role + "' role on the vault, or an access policy with " + op.collection
                                     + " " + op.permission + (op.collection.equals("secrets") ? ", get and set" : ", get, wrapKey and unwrapKey"),

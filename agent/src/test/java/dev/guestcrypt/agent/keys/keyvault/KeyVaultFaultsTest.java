@@ -45,7 +45,8 @@ class KeyVaultFaultsTest {
         KvEmulator kv = emulator();
         kv.setPermissions(VAULT_HOST, kv.systemIdentity().objectId, List.of("secrets/get"));
         AgentException e = protectFails(options(VAULT_HOST), KeyVaultError.KEY_VAULT_FORBIDDEN);
-        assertThat(e.getMessage()).contains("system-assigned managed identity", "'set' permission", "vault gc-kv1");
+        assertThat(e.getMessage()).contains("system-assigned managed identity (object id " + kv.systemIdentity().objectId + ")",
+                "'set' permission", "secrets in vault gc-kv1");
         assertThat(e.fix()).contains("Key Vault Secrets Officer");
         assertThat(e.describe()).startsWith("GC1103 KEY_VAULT_FORBIDDEN: ");
     }
@@ -139,6 +140,17 @@ class KeyVaultFaultsTest {
                 "0123456789abcdef0123456789abcdef", null, List.of(0));
         assertThatThrownBy(() -> protector.unprotect(token)).isInstanceOfSatisfying(AgentException.class,
                 e -> assertThat(e.code()).isEqualTo(KeyVaultError.KEY_VAULT_SECRET_NOT_FOUND));
+    }
+
+    @Test
+    void disabledSecretOnUnlockSaysSo() {
+        KeyProtector protector = protector(options(VAULT_HOST));
+        try (SecretBytes passphrase = generator.generate()) {
+            KeyVaultToken token = (KeyVaultToken) protector.protect(passphrase, volume()).token();
+            emulator().setSecretEnabled(VAULT_HOST, token.secretName(), token.secretVersion(), false);
+            assertThatThrownBy(() -> protector.unprotect(token)).isInstanceOfSatisfying(AgentException.class,
+                    e -> assertThat(e.code()).isEqualTo(KeyVaultError.KEY_VAULT_SECRET_NOT_FOUND)).hasMessageContaining("is disabled");
+        }
     }
 
     @Test
