@@ -268,6 +268,7 @@ public final class KvEmulator implements AutoCloseable {
         }
         key.version = UUID.randomUUID().toString().replace("-", "");
         key.keySize = bits;
+        key.kty = vaultHost.contains(".managedhsm.") ? "RSA-HSM" : "RSA";
         key.keyOps = new ArrayList<>(keyOps == null ? RsaKeys.ALL_OPS : keyOps);
         key.created = key.updated = now().getEpochSecond();
         vault(vaultHost).keys.computeIfAbsent(name, n -> new EmulatorState.Item<>()).versions.add(key);

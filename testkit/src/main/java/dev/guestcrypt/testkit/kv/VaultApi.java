@@ -57,6 +57,10 @@ final class VaultApi {
                 HttpIo.kvError(ex, 400, "BadParameter", "Unknown request " + method + " /", null);
                 return;
             }
+            if (host.contains(".managedhsm.") && seg.get(0).contains("secrets")) {
+                HttpIo.kvError(ex, 400, "BadParameter", "Managed HSM does not support secrets.", null);
+                return;
+            }
             switch (seg.get(0)) {
                 case "secrets" -> secrets(ex, vault, host, base, seg, method, claims);
                 case "deletedsecrets" -> deletedSecrets(ex, vault, host, base, seg, method, claims);

@@ -44,7 +44,16 @@ record VaultAddress(String baseUrl, String host, String authorityHost) {
         if (!path.isEmpty() && !path.equals("/")) {
             throw refused(url, what, "it has a path ('" + path + "'); a vault URL names only the vault");
         }
-        return of(uri, url, what);
+        VaultAddress vault = of(uri, url, what);
+        if (vault.isManagedHsm()) {
+            throw refused(url, what, "a Managed HSM holds keys only, not secrets; keep the passphrase secrets in a key vault "
+                    + "and use the Managed HSM key as the key-encryption key");
+        }
+        return vault;
+    }
+
+    boolean isManagedHsm() {
+        return host.contains(".managedhsm.");
     }
 
     /** A parsed key URL: vault, key name and version (null when versionless). */

@@ -178,14 +178,27 @@ class KeyVaultFaultsTest {
     }
 
     @Test
-    void otherCloudsAndManagedHsmAreAccepted() {
-        for (String host : List.of("gc-cn1.vault.azure.cn", "gc-gov1.vault.usgovcloudapi.net", "gc-hsm1.managedhsm.azure.net")) {
+    void otherCloudsAreAcceptedAndManagedHsmServesAsKek() {
+        for (String host : List.of("gc-cn1.vault.azure.cn", "gc-gov1.vault.usgovcloudapi.net")) {
             KeyProtector protector = protector(options(host));
             try (SecretBytes passphrase = generator.generate();
                  SecretBytes back = protector.unprotect(protector.protect(passphrase, volume()).token())) {
                 assertThat(back.contentEquals(passphrase)).as(host).isTrue();
             }
         }
+        String hsm = "gc-hsm1.managedhsm.azure.net";
+        emulator().createRsaKey(hsm, "hsm-kek", 3072, null);
+        KeyProtector withHsmKek = protector(options(VAULT_HOST).withKek(EmulatorFixture.vaultUrl(hsm) + "/keys/hsm-kek",
+                KekAlgorithm.RSA_OAEP_256));
+        try (SecretBytes passphrase = generator.generate()) {
+            KeyVaultToken token = (KeyVaultToken) withHsmKek.protect(passphrase, volume()).token();
+            assertThat(token.kek().keyId()).startsWith(EmulatorFixture.vaultUrl(hsm) + "/keys/hsm-kek/");
+            try (SecretBytes back = withHsmKek.unprotect(token)) {
+                assertThat(back.contentEquals(passphrase)).isTrue();
+            }
+        }
+        assertThatThrownBy(() -> protector(options(hsm))).isInstanceOfSatisfying(AgentException.class,
+                e -> assertThat(e.code()).isEqualTo(KeyVaultError.KEY_VAULT_URL_REFUSED)).hasMessageContaining("holds keys only");
     }
 
     private void protectSucceeds(KeyVaultProtectorOptions options) {
