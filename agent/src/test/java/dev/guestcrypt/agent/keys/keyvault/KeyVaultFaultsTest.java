@@ -93,12 +93,13 @@ class KeyVaultFaultsTest {
 
     @Test
     void endlessThrottlingWithLongRetryAfterIsCappedAndReported() {
+        protectSucceeds(options(VAULT_HOST)); // warm up, so the timing below is about retries only
         emulator().addFault(FaultRule.status(SECRETS, 429).retryAfter(3600));
         long start = System.nanoTime();
         protectFails(options(VAULT_HOST).withTimeouts(Duration.ofSeconds(5), 2, Duration.ofMillis(200)),
                 KeyVaultError.KEY_VAULT_THROTTLED);
         // The vault asked for an hour per retry; the cap keeps the whole attempt to seconds.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
@@ -187,7 +188,7 @@ class KeyVaultFaultsTest {
             }
         }
         String hsm = "gc-hsm1.managedhsm.azure.net";
-        emulator().createRsaKey(hsm, "hsm-kek", 3072, null);
+        emulator().createRsaKey(hsm, "hsm-kek", 2048, null);
         KeyProtector withHsmKek = protector(options(VAULT_HOST).withKek(EmulatorFixture.vaultUrl(hsm) + "/keys/hsm-kek",
                 KekAlgorithm.RSA_OAEP_256));
         try (SecretBytes passphrase = generator.generate()) {
