@@ -1,0 +1,164 @@
+package dev.guestcrypt.nativebind.luks;
+
+import dev.guestcrypt.nativebind.secret.SecretBytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.guestcrypt.nativebind.luks.TestImages.MIB;
+import static dev.guestcrypt.nativebind.luks.TestImages.cheapFormat;
+import static dev.guestcrypt.nativebind.luks.TestImages.firstMismatch;
+import static dev.guestcrypt.nativebind.luks.TestImages.firstPlainMismatch;
+import static dev.guestcrypt.nativebind.luks.TestImages.secret;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Offline conversions on image files, checked byte for byte by the independent {@link XtsOracle}
+ * with the volume key read back from the header.
+ */
+class ConversionsTest {
+    private static final long HEADER = 4 * MIB;
+    private static final int IMAGE_MIB = 32;
+    private static final int PAYLOAD_MIB = IMAGE_MIB - 8; // size minus twice the header
+
+    @TempDir
+    Path dir;
+
+    private InPlaceEncryptParams inPlace(Path image, int sectorSize) {
+        return new InPlaceEncryptParams(image, cheapFormat().sectorSize(sectorSize)
+                .uuid("7d0c1e2f-3a4b-4c5d-8e6f-708192a3b4c5").build(), HEADER, dir);
+    }
+
+    @Test
+    void inPlaceEncryptionKeepsEveryPayloadByteAndCanBeStoppedAndResumed() throws Exception {
+        Path image = TestImages.create(dir, "inplace.img", IMAGE_MIB, PAYLOAD_MIB, 11);
+        try (SecretBytes pass = secret("in place pass")) {
+            InitResult init = LuksConversions.initEncryptInPlace(inPlace(image, 512), pass);
+            assertThat(init.uuid()).isEqualTo("7d0c1e2f-3a4b-4c5d-8e6f-708192a3b4c5");
+            assertThat(LuksConversions.initEncryptInPlace(inPlace(image, 512), pass)).isEqualTo(init); // idempotent
+            assertThat(LuksConversions.status(image, null)).isEqualTo(ReencryptStatus.CLEAN);
+            assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith("LUKS2-temp"))).isEmpty();
+
+            List<Progress> reports = new ArrayList<>();
+            RunOutcome first = LuksConversions.resume(image, null, null, pass, progress -> {
+                reports.add(progress);
+                return reports.size() >= 2 ? ProgressListener.Decision.STOP : ProgressListener.Decision.CONTINUE;
+            }, RunOptions.defaults());
+            assertThat(first).isEqualTo(RunOutcome.STOPPED);
+            assertThat(LuksConversions.status(image, null)).isEqualTo(ReencryptStatus.CLEAN);
+            assertThat(reports.get(0).bytesTotal()).isEqualTo((IMAGE_MIB - 4) * MIB);
+
+            assertThat(LuksConversions.resume(image, null, null, pass, null, RunOptions.defaults()))
+                    .isEqualTo(RunOutcome.FINISHED);
+            assertThat(LuksConversions.status(image, null)).isEqualTo(ReencryptStatus.NONE);
+
+            try (LuksDevice luks = LuksDevice.open(image)) {
+                assertThat(luks.dataOffsetBytes()).isEqualTo(HEADER);
+                assertThat(luks.sectorSize()).isEqualTo(512);
+                XtsOracle oracle = new XtsOracle(TestImages.volumeKey(luks, pass), 512);
+                assertThat(firstMismatch(oracle, image, HEADER, PAYLOAD_MIB, 11, 0)).isEqualTo(-1);
+                // The check is sensitive: one sector off in offset or IV and nothing matches.
+                assertThat(firstMismatch(oracle, image, HEADER + 512, 1, 11, 0)).isZero();
+                assertThat(firstMismatch(oracle, image, HEADER, 1, 11, 1)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void inPlaceDecryptionPutsThePlaintextBackAtOffsetZero() throws Exception {
+        Path image = TestImages.create(dir, "dec.img", IMAGE_MIB, PAYLOAD_MIB, 12);
+        Path exported = dir.resolve("dec.hdr");
+        try (SecretBytes pass = secret("decrypt pass")) {
+            assertThat(LuksConversions.encryptInPlace(inPlace(image, 4096), pass, null, RunOptions.defaults()))
+                    .isEqualTo(RunOutcome.FINISHED);
+            try (LuksDevice luks = LuksDevice.open(image)) {
+                XtsOracle oracle = new XtsOracle(TestImages.volumeKey(luks, pass), 4096);
+                assertThat(firstMismatch(oracle, image, HEADER, PAYLOAD_MIB, 12, 0)).isEqualTo(-1);
+            }
+            try (SecretBytes wrong = secret("wrong")) {
+                assertThatThrownBy(() -> LuksConversions.initDecryptInPlace(image, exported, wrong))
+                        .isInstanceOf(CryptsetupException.class).hasMessageContaining("EPERM");
+                assertThat(exported).doesNotExist();
+            }
+            assertThat(LuksConversions.decryptInPlace(image, exported, pass, null, RunOptions.defaults()))
+                    .isEqualTo(RunOutcome.FINISHED);
+            assertThat(firstPlainMismatch(image, PAYLOAD_MIB, 12)).isEqualTo(-1);
+            assertThat(LuksDevice.isLuks2(image)).isFalse();
+        }
+    }
+
+    @Test
+    void detachedHeaderEncryptionStopResumeAndDecryption() throws Exception {
+        Path image = TestImages.create(dir, "det.img", 16, 16, 13);
+        Path header = dir.resolve("det.hdr");
+        RunOptions small = RunOptions.defaults().withMaxHotzoneBytes(2 * MIB);
+        try (SecretBytes pass = secret("detached pass")) {
+            FormatParams format = cheapFormat().sectorSize(4096).build();
+            LuksConversions.initEncryptDetached(header, image, format, pass, small);
+            int[] calls = {0};
+            assertThat(LuksConversions.resume(image, header, null, pass,
+                    p -> ++calls[0] >= 3 ? ProgressListener.Decision.STOP : ProgressListener.Decision.CONTINUE, small))
+                    .isEqualTo(RunOutcome.STOPPED);
+            assertThat(LuksConversions.resume(image, header, null, pass, null, small)).isEqualTo(RunOutcome.FINISHED);
+            try (LuksDevice luks = LuksDevice.openDetached(header, image)) {
+                assertThat(luks.dataOffsetBytes()).isZero();
+                XtsOracle oracle = new XtsOracle(TestImages.volumeKey(luks, pass), 4096);
+                assertThat(firstMismatch(oracle, image, 0, 16, 13, 0)).isEqualTo(-1);
+            }
+            assertThat(firstPlainMismatch(image, 1, 13)).isZero(); // really encrypted
+
+            assertThat(LuksConversions.decryptDetached(header, image, pass, null, small)).isEqualTo(RunOutcome.FINISHED);
+            assertThat(firstPlainMismatch(image, 16, 13)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void reKeyChangesTheVolumeKeyAndKeepsThePassphraseAndData() throws Exception {
+        Path image = TestImages.create(dir, "rekey.img", IMAGE_MIB, PAYLOAD_MIB, 14);
+        try (SecretBytes pass = secret("rekey pass")) {
+            LuksConversions.encryptInPlace(inPlace(image, 512), pass, null, RunOptions.defaults());
+            byte[] oldKey;
+            try (LuksDevice luks = LuksDevice.open(image)) {
+                oldKey = TestImages.volumeKey(luks, pass);
+            }
+            RunOptions small = RunOptions.defaults().withMaxHotzoneBytes(2 * MIB);
+            InitResult init = LuksConversions.initReencrypt(image, null, pass, Pbkdf.cheapForTests(), small);
+            assertThat(LuksConversions.initReencrypt(image, null, pass, Pbkdf.cheapForTests(), small)).isEqualTo(init);
+            int[] calls = {0};
+            assertThat(LuksConversions.resume(image, null, null, pass,
+                    p -> ++calls[0] >= 3 ? ProgressListener.Decision.STOP : ProgressListener.Decision.CONTINUE, small))
+                    .isEqualTo(RunOutcome.STOPPED);
+            assertThat(LuksConversions.resume(image, null, null, pass, null, small)).isEqualTo(RunOutcome.FINISHED);
+            try (LuksDevice luks = LuksDevice.open(image)) {
+                byte[] newKey = TestImages.volumeKey(luks, pass);
+                assertThat(newKey).isNotEqualTo(oldKey);
+                assertThat(luks.keyslots().verify(pass)).isEqualTo(init.keyslot());
+                assertThat(luks.keyslots().list()).containsExactly(new Keyslot(init.keyslot(), KeyslotState.ACTIVE_LAST));
+                assertThat(firstMismatch(new XtsOracle(newKey, 512), image, HEADER, PAYLOAD_MIB, 14, 0)).isEqualTo(-1);
+                assertThat(firstMismatch(new XtsOracle(oldKey, 512), image, HEADER, 1, 14, 0)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void refusalsChangeNothing() throws Exception {
+        Path tooSmall = TestImages.create(dir, "small.img", 8, 8, 15);
+        try (SecretBytes pass = secret("pass")) {
+            assertThatThrownBy(() -> LuksConversions.initEncryptInPlace(inPlace(tooSmall, 512), pass))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(tooSmall.toString())
+                    .hasMessageContaining("twice the header size");
+            assertThat(firstPlainMismatch(tooSmall, 8, 15)).isEqualTo(-1);
+
+            Path image = TestImages.create(dir, "twice.img", IMAGE_MIB, PAYLOAD_MIB, 16);
+            LuksConversions.encryptInPlace(inPlace(image, 512), pass, null, RunOptions.defaults());
+            assertThatThrownBy(() -> LuksConversions.initEncryptInPlace(inPlace(image, 512), pass))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already LUKS2");
+            assertThat(LuksConversions.resume(image, null, null, pass, null, null)).isEqualTo(RunOutcome.FINISHED);
+        }
+    }
+}
