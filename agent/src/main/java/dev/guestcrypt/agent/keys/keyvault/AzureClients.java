@@ -4,6 +4,8 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.HttpLogDetailLevel;
+import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.identity.ClientCertificateCredentialBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
@@ -39,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * optional extra trusted CA), one credential, and secret / key / crypto clients per vault or key.
  */
 final class AzureClients {
+    /** Never log requests or bodies, whatever AZURE_HTTP_LOG_DETAIL_LEVEL says: bodies carry secret values. */
+    private static final HttpLogOptions NO_BODY_LOGGING = new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE);
     private final KeyVaultProtectorOptions options;
     private final HttpClient http;
     private final Map<String, TokenCredential> credentials = new ConcurrentHashMap<>();
@@ -88,12 +92,14 @@ final class AzureClients {
     SecretClient secrets(VaultAddress vault) {
         return secretClients.computeIfAbsent(vault.baseUrl(), url -> new SecretClientBuilder()
                 .vaultUrl(url).credential(credential(vault)).httpClient(http).retryOptions(retryOptions())
+                .httpLogOptions(NO_BODY_LOGGING)
                 .addPolicy(new RetryAfterCap(options.maxRetryAfter())).buildClient());
     }
 
     KeyClient keys(VaultAddress vault) {
         return keyClients.computeIfAbsent(vault.baseUrl(), url -> new KeyClientBuilder()
                 .vaultUrl(url).credential(credential(vault)).httpClient(http).retryOptions(retryOptions())
+                .httpLogOptions(NO_BODY_LOGGING)
                 .addPolicy(new RetryAfterCap(options.maxRetryAfter())).buildClient());
     }
 
@@ -101,6 +107,7 @@ final class AzureClients {
     CryptographyClient crypto(VaultAddress vault, String versionedKeyId) {
         return cryptoClients.computeIfAbsent(versionedKeyId, id -> new CryptographyClientBuilder()
                 .keyIdentifier(id).credential(credential(vault)).httpClient(http).retryOptions(retryOptions())
+                .httpLogOptions(NO_BODY_LOGGING)
                 .addPolicy(new RetryAfterCap(options.maxRetryAfter())).buildClient());
     }
 

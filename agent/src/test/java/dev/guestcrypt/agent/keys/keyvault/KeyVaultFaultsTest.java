@@ -221,6 +221,18 @@ class KeyVaultFaultsTest {
             AgentException e = (AgentException) thrown;
             assertThat(e.code()).as(e.describe()).isEqualTo(expected);
             assertThat(passphrase.isClosed()).isFalse(); // the caller still owns it and decides to discard it
+            byte[] plain = passphrase.copyToArray();
+            try {
+                String text = new String(plain, java.nio.charset.StandardCharsets.US_ASCII);
+                StringBuilder everything = new StringBuilder(e.describe());
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    everything.append('\n').append(t);
+                }
+                assertThat(everything.toString()).as("no key material in errors")
+                        .doesNotContain(text, java.util.Base64.getEncoder().encodeToString(plain), text.substring(0, 24));
+            } finally {
+                java.util.Arrays.fill(plain, (byte) 0);
+            }
             return e;
         }
     }
