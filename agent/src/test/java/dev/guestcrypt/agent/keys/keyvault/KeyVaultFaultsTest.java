@@ -129,6 +129,12 @@ class KeyVaultFaultsTest {
     }
 
     @Test
+    void forbiddenByFirewallOrPolicyIsForbidden() {
+        emulator().addFault(FaultRule.status(SECRETS, 403).method("PUT"));
+        protectFails(options(VAULT_HOST), KeyVaultError.KEY_VAULT_FORBIDDEN);
+    }
+
+    @Test
     void rejectedTokenIsUnauthenticated() {
         emulator().addFault(FaultRule.status(SECRETS, 401));
         protectFails(options(VAULT_HOST), KeyVaultError.KEY_VAULT_UNAUTHENTICATED);
