@@ -8,7 +8,8 @@
 #   --no-start                         enable the daemon but do not start it (image building)
 #
 # Layout: /opt/guestcrypt -> /opt/guestcrypt-<build id>/{guestcrypt.jar,lib/}, launcher
-# /usr/local/bin/guestcrypt, units in /etc/systemd/system, state in /var/lib/guestcrypt (0700).
+# /usr/local/bin/guestcrypt, units in /etc/systemd/system, a generator in
+# /usr/local/lib/systemd/system-generators, state in /var/lib/guestcrypt (0700).
 set -euo pipefail
 
 readonly PROGRAM_LINK=/opt/guestcrypt
@@ -16,6 +17,7 @@ readonly RELEASE_PREFIX=/opt/guestcrypt-
 readonly LAUNCHER=/usr/local/bin/guestcrypt
 readonly UNIT_DIR=/etc/systemd/system
 readonly TMPFILES_CONF=/etc/tmpfiles.d/guestcrypt.conf
+readonly GENERATOR=/usr/local/lib/systemd/system-generators/guestcrypt-generator
 readonly UNITS=(guestcrypt-agent.service guestcrypt-unlock@.service)
 # Small-footprint JVM: one GC thread, no JIT tiers beyond C1, no /tmp/hsperfdata file, no
 # attach (so no heap dump can be pulled from a running agent).
@@ -58,7 +60,7 @@ else
 fi
 [[ -f $jar ]] || fail "no program at $jar" "build it first (mvn -B -DskipTests package) or pass --from DIR"
 [[ -d $lib ]] || fail "no library folder at $lib" "build it first (mvn -B -DskipTests package) or pass --from DIR"
-for u in "${UNITS[@]}" guestcrypt.tmpfiles.conf; do
+for u in "${UNITS[@]}" guestcrypt.tmpfiles.conf guestcrypt-generator; do
   [[ -f $units_src/$u ]] || fail "missing $units_src/$u" "pass --from DIR whose systemd/ folder holds the guestcrypt unit files"
 done
 
@@ -142,13 +144,15 @@ cat >"$work/launcher" <<EOF
 # guestcrypt launcher, written by scripts/install.sh. GUESTCRYPT_JAVA_OPTS adds JVM flags.
 exec $java $JVM_FLAGS \${GUESTCRYPT_JAVA_OPTS:-} -jar $PROGRAM_LINK/guestcrypt.jar "\$@"
 EOF
-mkdir -p "$(dirname "$LAUNCHER")" "$UNIT_DIR" "$(dirname "$TMPFILES_CONF")"
+mkdir -p "$(dirname "$LAUNCHER")" "$UNIT_DIR" "$(dirname "$TMPFILES_CONF")" "$(dirname "$GENERATOR")"
 if [[ -n $(install_file "$work/launcher" "$LAUNCHER" 755) ]]; then say "launcher $LAUNCHER written (java: $java)"; fi
 
 units_changed=no
 for u in "${UNITS[@]}"; do
   if [[ -n $(install_file "$units_src/$u" "$UNIT_DIR/$u" 644) ]]; then units_changed=yes; say "unit $UNIT_DIR/$u written"; fi
 done
+# The generator keeps systemd-cryptsetup from prompting for guestcrypt volumes at boot.
+if [[ -n $(install_file "$units_src/guestcrypt-generator" "$GENERATOR" 755) ]]; then units_changed=yes; say "generator $GENERATOR written"; fi
 if [[ -n $(install_file "$units_src/guestcrypt.tmpfiles.conf" "$TMPFILES_CONF" 644) ]]; then say "$TMPFILES_CONF written"; fi
 if command -v systemd-tmpfiles >/dev/null; then
   systemd-tmpfiles --create "$TMPFILES_CONF"

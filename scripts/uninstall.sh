@@ -11,6 +11,7 @@ readonly RELEASE_PREFIX=/opt/guestcrypt-
 readonly LAUNCHER=/usr/local/bin/guestcrypt
 readonly UNIT_DIR=/etc/systemd/system
 readonly TMPFILES_CONF=/etc/tmpfiles.d/guestcrypt.conf
+readonly GENERATOR=/usr/local/lib/systemd/system-generators/guestcrypt-generator
 
 say() { echo "uninstall: $*"; }
 
@@ -40,7 +41,7 @@ fi
 
 # Open volumes stay open and mounted: the unlock units have no stop action, removing them closes nothing.
 removed=()
-for f in "$UNIT_DIR/guestcrypt-agent.service" "$UNIT_DIR/guestcrypt-unlock@.service" "$TMPFILES_CONF" "$LAUNCHER"; do
+for f in "$UNIT_DIR/guestcrypt-agent.service" "$UNIT_DIR/guestcrypt-unlock@.service" "$TMPFILES_CONF" "$GENERATOR" "$LAUNCHER"; do
   if [[ -e $f ]]; then rm -f "$f"; removed+=("$f"); fi
 done
 if [[ -L $PROGRAM_LINK || -e $PROGRAM_LINK ]]; then rm -rf "$PROGRAM_LINK"; removed+=("$PROGRAM_LINK"); fi
@@ -61,8 +62,9 @@ say "kept: Key Vault secrets, /var/lib/guestcrypt (journal, status, detached hea
 say "      and the crypttab/fstab lines of encrypted volumes"
 encrypted=$(awk '!/^[[:space:]]*#/ && $1 ~ /^gc-/ {print $1 " " $2 ($4 ~ /header=/ ? " (detached header)" : "")}' /etc/crypttab 2>/dev/null || true)
 if [[ -n $encrypted ]]; then
-  say "these volumes are still encrypted; without guestcrypt they are not unlocked at boot"
-  say "(their fstab lines are nofail, so the system still boots):"
+  say "these volumes are still encrypted; without guestcrypt they are not unlocked from Key Vault at"
+  say "boot: systemd asks for the passphrase on the console instead (their fstab lines are nofail,"
+  say "so the system still boots without them):"
   while read -r line; do say "  $line"; done <<<"$encrypted"
   say "to open one by hand: read the vault and secret names from the volume's guestcrypt-azure-kv"
   say "token (cryptsetup luksDump DEVICE), fetch the secret, unwrap it with the KEK if one was used,"
