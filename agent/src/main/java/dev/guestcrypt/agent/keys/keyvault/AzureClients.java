@@ -157,7 +157,7 @@ final class AzureClients {
         KeyVaultCredential.ServicePrincipalCertificate sp = (KeyVaultCredential.ServicePrincipalCertificate) credential;
         byte[] pem = null;
         try {
-            byte[] key = Files.readAllBytes(sp.privateKeyFile());
+            byte[] key = pkcs8Pem(sp);
             byte[] cert = Files.readAllBytes(sp.certificateFile());
             pem = new byte[key.length + 1 + cert.length];
             System.arraycopy(key, 0, pem, 0, key.length);
@@ -180,6 +180,32 @@ final class AzureClients {
         } finally {
             if (pem != null) {
                 Arrays.fill(pem, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * The guest agent's {@code .prv} as PKCS#8 PEM: depending on the OpenSSL that wrote it, it can be
+     * PKCS#8 or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}); the SDK's PEM reader wants the former.
+     */
+    private static byte[] pkcs8Pem(KeyVaultCredential.ServicePrincipalCertificate sp) throws IOException {
+        try (org.bouncycastle.openssl.PEMParser parser = new org.bouncycastle.openssl.PEMParser(
+                Files.newBufferedReader(sp.privateKeyFile(), StandardCharsets.US_ASCII))) {
+            Object parsed = parser.readObject();
+            org.bouncycastle.asn1.pkcs.PrivateKeyInfo info;
+            if (parsed instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
+                info = pair.getPrivateKeyInfo();
+            } else if (parsed instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo plain) {
+                info = plain;
+            } else {
+                throw new IOException("no unencrypted private key in " + sp.privateKeyFile());
+            }
+            byte[] der = info.getEncoded();
+            try {
+                return ("-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                        + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+            } finally {
+                Arrays.fill(der, (byte) 0);
             }
         }
     }

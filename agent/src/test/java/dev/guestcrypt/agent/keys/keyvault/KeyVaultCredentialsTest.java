@@ -82,6 +82,21 @@ class KeyVaultCredentialsTest {
     }
 
     @Test
+    void servicePrincipalWithPkcs1PrivateKeyFile(@TempDir Path waagent) throws IOException {
+        TestCa.Issued certificate = emulator().ca().issueClient("guestcrypt-sp-pkcs1");
+        EmulatorState.IdentityRecord app = emulator().addServicePrincipalWithCertificate(certificate.certificate());
+        Files.writeString(waagent.resolve(certificate.thumbprint() + ".crt"), certificate.certificatePem());
+        java.io.StringWriter pkcs1 = new java.io.StringWriter();
+        try (org.bouncycastle.openssl.jcajce.JcaPEMWriter writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(pkcs1)) {
+            writer.writeObject(certificate.keys().getPrivate()); // BouncyCastle writes RSA keys as PKCS#1
+        }
+        assertThat(pkcs1.toString()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        Files.writeString(waagent.resolve(certificate.thumbprint() + ".prv"), pkcs1.toString());
+        assertRoundTripAs(new KeyVaultCredential.ServicePrincipalCertificate(app.clientId, certificate.thumbprint(), waagent, null),
+                app.objectId);
+    }
+
+    @Test
     void missingCertificateFilesAreRefusedBeforeAnyRequest(@TempDir Path waagent) {
         emulator().clearRequests();
         assertThatThrownBy(() -> protector(options(VAULT_HOST).withCredential(new KeyVaultCredential.ServicePrincipalCertificate(
