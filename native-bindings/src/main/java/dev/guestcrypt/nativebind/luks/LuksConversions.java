@@ -42,9 +42,12 @@ public final class LuksConversions {
         Path device = params.device();
         FormatParams format = params.format();
         long shift = params.headerSizeBytes();
-        Path tempHeader = null;
+        Path tempHeader;
         if (LuksDevice.isLuks2(device)) {
-            return existingInit(device, null, format.uuid(), passphrase);
+            InitResult existing = existingInit(device, null, format.uuid(), passphrase);
+            // A crash right after the header reached the device may have left the temporary copy.
+            deleteQuietly(params.workDir().resolve("LUKS2-temp-" + existing.uuid() + ".hdr"));
+            return existing;
         }
         long size = sizeOf(device);
         if (size < params.reduceDeviceSizeBytes() + (1L << 20) || size % format.sectorSize() != 0) {

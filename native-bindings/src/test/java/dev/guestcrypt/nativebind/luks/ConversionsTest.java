@@ -146,6 +146,22 @@ class ConversionsTest {
     }
 
     @Test
+    void onlineRunWithoutDeviceMapperFailsClearlyAndLeavesTheWorkResumable() throws Exception {
+        Path image = TestImages.create(dir, "online.img", IMAGE_MIB, PAYLOAD_MIB, 17);
+        try (SecretBytes pass = secret("online pass")) {
+            LuksConversions.initEncryptInPlace(inPlace(image, 512), pass);
+            assertThatThrownBy(() -> LuksConversions.resume(image, null, "gc-online", pass, null, null))
+                    .isInstanceOf(CryptsetupException.class).hasMessageContaining("gc-online");
+            assertThat(LuksConversions.status(image, null)).isEqualTo(ReencryptStatus.CLEAN);
+            assertThat(LuksConversions.resume(image, null, null, pass, null, null)).isEqualTo(RunOutcome.FINISHED);
+            try (LuksDevice luks = LuksDevice.open(image)) {
+                XtsOracle oracle = new XtsOracle(TestImages.volumeKey(luks, pass), 512);
+                assertThat(firstMismatch(oracle, image, HEADER, PAYLOAD_MIB, 17, 0)).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
     void refusalsChangeNothing() throws Exception {
         Path tooSmall = TestImages.create(dir, "small.img", 8, 8, 15);
         try (SecretBytes pass = secret("pass")) {

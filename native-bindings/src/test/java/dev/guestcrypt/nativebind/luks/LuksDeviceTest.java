@@ -187,6 +187,14 @@ class LuksDeviceTest {
     }
 
     @Test
+    void aMissingLibraryNamesThePackageToInstall() {
+        CryptsetupException missing = new CryptsetupUnavailableException(
+                new UnsatisfiedLinkError("libcryptsetup.so.12: cannot open shared object file"));
+        assertThat(missing).hasMessageContaining("install the Debian/Ubuntu package libcryptsetup12")
+                .hasMessageContaining("cannot open shared object file");
+    }
+
+    @Test
     void invalidParametersNameTheValueAndTheFix() {
         assertThatThrownBy(() -> cheapFormat().uuid("not-a-uuid").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'not-a-uuid'");
