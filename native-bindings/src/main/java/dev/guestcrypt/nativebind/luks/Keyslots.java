@@ -27,6 +27,7 @@ public final class Keyslots {
         requireSlotOrAny(slot);
         LuksDevice.requireSecret(existing, "existing passphrase");
         LuksDevice.requireSecret(newPassphrase, "new passphrase");
+        device.requireNoPendingConversion("add a keyslot");
         Native.begin();
         return Native.check(device.lib().crypt_keyslot_add_by_passphrase(device.handle(), slot,
                 existing.pointer(), existing.length(), newPassphrase.pointer(), newPassphrase.length()),
@@ -102,11 +103,7 @@ public final class Keyslots {
             throw new IllegalStateException("keyslot " + slot + " is the last keyslot that opens "
                     + device.describe() + "; add another passphrase before destroying it");
         }
-        ReencryptStatus reencrypt = device.reencryption().status();
-        if (reencrypt != ReencryptStatus.NONE) {
-            throw new IllegalStateException("re-encryption of " + device.describe() + " is pending (" + reencrypt
-                    + "); finish it before changing keyslots");
-        }
+        device.requireNoPendingConversion("destroy a keyslot");
         Native.begin();
         Native.check(device.lib().crypt_keyslot_destroy(device.handle(), slot), "crypt_keyslot_destroy",
                 device.describe());

@@ -38,6 +38,16 @@ public final class LuksConversions {
      * unmounted and unused.
      */
     public static InitResult initEncryptInPlace(InPlaceEncryptParams params, SecretBytes passphrase) {
+        return initEncryptInPlace(params, passphrase, HeaderSetup.none());
+    }
+
+    /**
+     * {@link #initEncryptInPlace(InPlaceEncryptParams, SecretBytes)} with {@code setup} applied to
+     * the new header after the keyslot is added and before the encryption is recorded (the only
+     * moment tokens can be written until the encryption finished). Not called again when a
+     * repeated call finds the work already recorded.
+     */
+    public static InitResult initEncryptInPlace(InPlaceEncryptParams params, SecretBytes passphrase, HeaderSetup setup) {
         LuksDevice.requireSecret(passphrase, "passphrase");
         Path device = params.device();
         FormatParams format = params.format();
@@ -63,6 +73,7 @@ public final class LuksConversions {
             try (LuksDevice header = LuksDevice.init(tempHeader)) {
                 header.format(format.toBuilder().uuid(uuid).dataDevice(device).dataOffsetBytes(shift).build(), null);
                 keyslot = header.keyslots().addByVolumeKey(null, passphrase);
+                setup.apply(header, keyslot);
                 CryptParamsReencrypt reencrypt = new CryptParamsReencrypt();
                 reencrypt.mode = LibCryptsetup.CRYPT_REENCRYPT_ENCRYPT;
                 reencrypt.direction = LibCryptsetup.CRYPT_REENCRYPT_BACKWARD; // the only direction with a shift
@@ -103,6 +114,12 @@ public final class LuksConversions {
      */
     public static InitResult initEncryptDetached(Path headerFile, Path device, FormatParams format,
                                                  SecretBytes passphrase, RunOptions options) {
+        return initEncryptDetached(headerFile, device, format, passphrase, options, HeaderSetup.none());
+    }
+
+    /** {@link #initEncryptDetached(Path, Path, FormatParams, SecretBytes, RunOptions)} with a {@link HeaderSetup}. */
+    public static InitResult initEncryptDetached(Path headerFile, Path device, FormatParams format,
+                                                 SecretBytes passphrase, RunOptions options, HeaderSetup setup) {
         LuksDevice.requireSecret(passphrase, "passphrase");
         requireExisting(device, "device");
         RunOptions effective = options == null ? RunOptions.defaults() : options;
@@ -120,6 +137,7 @@ public final class LuksConversions {
         try (LuksDevice header = LuksDevice.init(headerFile)) {
             header.format(format.toBuilder().dataDevice(device).build(), null);
             int keyslot = header.keyslots().addByVolumeKey(null, passphrase);
+            setup.apply(header, keyslot);
             CryptParamsReencrypt reencrypt = base(LibCryptsetup.CRYPT_REENCRYPT_ENCRYPT, effective);
             reencrypt.luks2 = LuksDevice.luks2Params(format.sectorSize(), device, format.label());
             reencrypt.flags = LibCryptsetup.CRYPT_REENCRYPT_INITIALIZE_ONLY;
@@ -220,6 +238,17 @@ public final class LuksConversions {
      */
     public static InitResult initReencrypt(Path device, Path headerFileOrNull, SecretBytes passphrase, Pbkdf pbkdf,
                                            RunOptions options) {
+        return initReencrypt(device, headerFileOrNull, passphrase, pbkdf, options, HeaderSetup.none());
+    }
+
+    /**
+     * {@link #initReencrypt(Path, Path, SecretBytes, Pbkdf, RunOptions)} with {@code setup} applied
+     * after the new keyslot exists and before the re-key is recorded: assign tokens to the new
+     * slot here. Other passphrases are not carried over to the new key: re-add them after the run
+     * finished.
+     */
+    public static InitResult initReencrypt(Path device, Path headerFileOrNull, SecretBytes passphrase, Pbkdf pbkdf,
+                                           RunOptions options, HeaderSetup setup) {
         LuksDevice.requireSecret(passphrase, "passphrase");
         RunOptions effective = options == null ? RunOptions.defaults() : options;
         try (LuksDevice luks = openEither(device, headerFileOrNull)) {
@@ -232,6 +261,7 @@ public final class LuksConversions {
             int newSlot = Native.check(luks.lib().crypt_keyslot_add_by_key(luks.handle(), LibCryptsetup.CRYPT_ANY_SLOT,
                     null, luks.volumeKeySize(), passphrase.pointer(), passphrase.length(),
                     LibCryptsetup.CRYPT_VOLUME_KEY_NO_SEGMENT), "crypt_keyslot_add_by_key", luks.describe());
+            setup.apply(luks, newSlot);
             CryptParamsReencrypt reencrypt = base(LibCryptsetup.CRYPT_REENCRYPT_REENCRYPT, effective);
             reencrypt.luks2 = LuksDevice.luks2Params(luks.sectorSize(), null, null);
             reencrypt.flags = LibCryptsetup.CRYPT_REENCRYPT_INITIALIZE_ONLY;

@@ -267,6 +267,15 @@ public final class LuksDevice implements AutoCloseable {
         return isDetached() ? headerDevice + " (data " + dataDevice + ")" : headerDevice.toString();
     }
 
+    /** The library refuses (or, for destroy, wrongly allows) header changes while a conversion is pending. */
+    void requireNoPendingConversion(String action) {
+        ReencryptStatus status = reencryption().status();
+        if (status != ReencryptStatus.NONE) {
+            throw new IllegalStateException("cannot " + action + " on " + describe() + ": a conversion is pending ("
+                    + status + "); do it before the conversion starts or after it finished");
+        }
+    }
+
     static CryptParamsLuks2.ByReference luks2Params(int sectorSize, Path dataDevice, String label) {
         CryptParamsLuks2.ByReference luks2 = new CryptParamsLuks2.ByReference();
         luks2.sector_size = sectorSize;

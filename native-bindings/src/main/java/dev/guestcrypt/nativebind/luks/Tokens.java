@@ -32,6 +32,7 @@ public final class Tokens {
             throw new IllegalArgumentException("token JSON must be a non-empty object with \"type\" and"
                     + " \"keyslots\"; to delete a token use remove(id)");
         }
+        device.requireNoPendingConversion("write a token");
         Native.begin();
         return Native.check(device.lib().crypt_token_json_set(device.handle(), id, json), "crypt_token_json_set",
                 device.describe(), "the JSON needs a string \"type\" and a \"keyslots\" array of strings");
@@ -52,6 +53,7 @@ public final class Tokens {
 
     public void remove(int id) {
         requireId(id);
+        device.requireNoPendingConversion("remove a token");
         Native.begin();
         Native.check(device.lib().crypt_token_json_set(device.handle(), id, null), "crypt_token_json_set (remove)",
                 device.describe());
@@ -71,6 +73,7 @@ public final class Tokens {
 
     public void assign(int id, int keyslot) {
         requireId(id);
+        device.requireNoPendingConversion("assign a token");
         Native.begin();
         Native.check(device.lib().crypt_token_assign_keyslot(device.handle(), id, keyslot),
                 "crypt_token_assign_keyslot", device.describe());
@@ -78,6 +81,7 @@ public final class Tokens {
 
     public void unassign(int id, int keyslot) {
         requireId(id);
+        device.requireNoPendingConversion("unassign a token");
         Native.begin();
         Native.check(device.lib().crypt_token_unassign_keyslot(device.handle(), id, keyslot),
                 "crypt_token_unassign_keyslot", device.describe());

@@ -38,7 +38,17 @@ class ConversionsTest {
     void inPlaceEncryptionKeepsEveryPayloadByteAndCanBeStoppedAndResumed() throws Exception {
         Path image = TestImages.create(dir, "inplace.img", IMAGE_MIB, PAYLOAD_MIB, 11);
         try (SecretBytes pass = secret("in place pass")) {
-            InitResult init = LuksConversions.initEncryptInPlace(inPlace(image, 512), pass);
+            int[] setupSlot = {-1};
+            InitResult init = LuksConversions.initEncryptInPlace(inPlace(image, 512), pass, (header, keyslot) -> {
+                setupSlot[0] = keyslot;
+                header.tokens().write(0, "{\"type\":\"guestcrypt-test\",\"keyslots\":[\"" + keyslot + "\"]}");
+            });
+            assertThat(setupSlot[0]).isEqualTo(init.keyslot());
+            try (LuksDevice pending = LuksDevice.open(image)) {
+                assertThat(pending.tokens().isAssigned(0, init.keyslot())).isTrue();
+                assertThatThrownBy(() -> pending.tokens().write("{\"type\":\"late\",\"keyslots\":[]}"))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("conversion is pending");
+            }
             assertThat(init.uuid()).isEqualTo("7d0c1e2f-3a4b-4c5d-8e6f-708192a3b4c5");
             assertThat(LuksConversions.initEncryptInPlace(inPlace(image, 512), pass)).isEqualTo(init); // idempotent
             assertThat(LuksConversions.status(image, null)).isEqualTo(ReencryptStatus.CLEAN);
@@ -126,8 +136,12 @@ class ConversionsTest {
             try (LuksDevice luks = LuksDevice.open(image)) {
                 oldKey = TestImages.volumeKey(luks, pass);
             }
+            try (LuksDevice luks = LuksDevice.open(image)) {
+                luks.tokens().write(2, "{\"type\":\"guestcrypt-test\",\"keyslots\":[\"0\"]}");
+            }
             RunOptions small = RunOptions.defaults().withMaxHotzoneBytes(2 * MIB);
-            InitResult init = LuksConversions.initReencrypt(image, null, pass, Pbkdf.cheapForTests(), small);
+            InitResult init = LuksConversions.initReencrypt(image, null, pass, Pbkdf.cheapForTests(), small,
+                    (header, newSlot) -> header.tokens().assign(2, newSlot));
             assertThat(LuksConversions.initReencrypt(image, null, pass, Pbkdf.cheapForTests(), small)).isEqualTo(init);
             int[] calls = {0};
             assertThat(LuksConversions.resume(image, null, null, pass,
@@ -139,6 +153,8 @@ class ConversionsTest {
                 assertThat(newKey).isNotEqualTo(oldKey);
                 assertThat(luks.keyslots().verify(pass)).isEqualTo(init.keyslot());
                 assertThat(luks.keyslots().list()).containsExactly(new Keyslot(init.keyslot(), KeyslotState.ACTIVE_LAST));
+                assertThat(luks.tokens().isAssigned(2, init.keyslot())).isTrue();
+                assertThat(luks.tokens().isAssigned(2, 0)).isFalse();
                 assertThat(firstMismatch(new XtsOracle(newKey, 512), image, HEADER, PAYLOAD_MIB, 14, 0)).isEqualTo(-1);
                 assertThat(firstMismatch(new XtsOracle(oldKey, 512), image, HEADER, 1, 14, 0)).isZero();
             }
