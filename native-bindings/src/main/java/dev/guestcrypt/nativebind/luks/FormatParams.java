@@ -16,7 +16,8 @@ import java.util.UUID;
  * @param pbkdf              key derivation for keyslots added on this handle
  * @param dataOffsetBytes    where the data segment starts (multiple of 512), or 0 for the default
  * @param dataAlignmentBytes data alignment (multiple of 512), or 0 for the default
- * @param dataDevice         the data device when the header is detached, or null
+ * @param dataDevice         the data device when the header is detached, or null (the header file
+ *                           must then exist with at least 4096 bytes; {@link LuksConversions} creates it)
  */
 public record FormatParams(String cipher, String cipherMode, int keySizeBytes, int sectorSize, String uuid,
                            String label, Pbkdf pbkdf, long dataOffsetBytes, long dataAlignmentBytes,
