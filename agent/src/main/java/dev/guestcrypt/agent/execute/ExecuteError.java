@@ -1,0 +1,39 @@
+package dev.guestcrypt.agent.execute;
+
+import dev.guestcrypt.agent.error.ErrorCode;
+
+/** Failures while changing a volume. */
+public enum ExecuteError implements ErrorCode {
+    VOLUME_BUSY("GC3001"),
+    COMMAND_FAILED("GC3002"),
+    COMMAND_TIMED_OUT("GC3003"),
+    FILESYSTEM_CHECK_FAILED("GC3004"),
+    SHRINK_FAILED("GC3005"),
+    LUKS_INIT_FAILED("GC3006"),
+    ACTIVATION_FAILED("GC3007"),
+    MOUNT_FAILED("GC3008"),
+    ENCRYPTION_RUN_FAILED("GC3009"),
+    BOOT_CONFIG_FAILED("GC3010"),
+    VOLUME_GONE("GC3011"),
+    UNLOCK_FAILED("GC3012"),
+    NO_KEY_TOKEN("GC3013"),
+    ANOTHER_OPERATION_RUNNING("GC3014"),
+    INTERRUPTED_BEFORE_KEY("GC3015");
+
+    private final String id;
+
+    ExecuteError(String id) {
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** ADE's encryption_failed. */
+    @Override
+    public int exitCode() {
+        return 19;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.guestcrypt.agent.execute;
+
+import dev.guestcrypt.agent.execute.steps.ActivateStep;
+import dev.guestcrypt.agent.execute.steps.CheckFilesystemStep;
+import dev.guestcrypt.agent.execute.steps.EncryptOnlineStep;
+import dev.guestcrypt.agent.execute.steps.InitLuksStep;
+import dev.guestcrypt.agent.execute.steps.MountStep;
+import dev.guestcrypt.agent.execute.steps.ProtectKeyStep;
+import dev.guestcrypt.agent.execute.steps.ShrinkFilesystemStep;
+import dev.guestcrypt.agent.execute.steps.SwitchBootConfigStep;
+import dev.guestcrypt.agent.execute.steps.UnmountStep;
+
+import java.util.List;
+
+/** The step sequences of the agent's operations. */
+public final class Steps {
+    private Steps() {}
+
+    /** Online in-place encryption of an ext2/3/4 data volume. */
+    public static List<Step> encryptInPlace(ShrinkFilesystemStep.DeviceSize deviceSize) {
+        return List.of(new ProtectKeyStep(), new UnmountStep(), new CheckFilesystemStep(), new ShrinkFilesystemStep(deviceSize),
+                new SwitchBootConfigStep(), new InitLuksStep(), new ActivateStep(), new MountStep(), new EncryptOnlineStep());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.guestcrypt.agent.execute.steps;
+
+import dev.guestcrypt.agent.execute.OperationContext;
+import dev.guestcrypt.agent.execute.Step;
+import dev.guestcrypt.agent.journal.JournalSteps;
+
+/** Opens the volume as {@code /dev/mapper/gc-<label>}. */
+public final class ActivateStep implements Step {
+    @Override
+    public String name() {
+        return JournalSteps.ACTIVATED;
+    }
+
+    @Override
+    public boolean reversible() {
+        return false;
+    }
+
+    @Override
+    public void run(OperationContext ctx) {
+        String name = ctx.get(OperationContext.MAPPER_NAME);
+        if (!ctx.ports().crypto().isActive(name)) {
+            ctx.ports().crypto().activate(ctx.device(), name, ctx.passphrase());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.guestcrypt.agent.execute.steps;
+
+import dev.guestcrypt.agent.execute.OperationContext;
+import dev.guestcrypt.agent.execute.Step;
+import dev.guestcrypt.agent.journal.JournalSteps;
+import dev.guestcrypt.agent.keys.KeyTokenCodec;
+import dev.guestcrypt.agent.plan.Planner;
+
+/**
+ * Writes the LUKS2 header (data shifted to make room, encryption initialised, not run) and the
+ * guestcrypt token that says where the passphrase lives. From here on the change is not undone:
+ * it is finished.
+ */
+public final class InitLuksStep implements Step {
+    @Override
+    public String name() {
+        return JournalSteps.LUKS_INITIALISED;
+    }
+
+    @Override
+    public boolean reversible() {
+        return false;
+    }
+
+    @Override
+    public void run(OperationContext ctx) {
+        String uuid = ctx.get(OperationContext.LUKS_UUID);
+        if (!ctx.ports().crypto().hasLuksHeader(ctx.device(), uuid)) {
+            ctx.ports().crypto().initEncryptInPlace(ctx.device(), uuid, Planner.HEADER_ROOM_BYTES, ctx.passphrase());
+        }
+        String token = ctx.get(OperationContext.TOKEN);
+        String type = KeyTokenCodec.fromJson(token).type();
+        boolean present = ctx.ports().crypto().tokens(ctx.device()).stream().anyMatch(t -> sameType(t, type));
+        if (!present) {
+            ctx.ports().crypto().addToken(ctx.device(), token);
+        }
+    }
+
+    private static boolean sameType(String tokenJson, String type) {
+        return tokenJson.replace(" ", "").contains("\"type\":\"" + type + "\"");
+    }
+}

@@ -1,0 +1,27 @@
+package dev.guestcrypt.agent.execute.steps;
+
+import dev.guestcrypt.agent.execute.OperationContext;
+import dev.guestcrypt.agent.execute.Step;
+import dev.guestcrypt.agent.journal.JournalSteps;
+
+/** Mounts the mapping at the same place with the same options: the downtime ends here. */
+public final class MountStep implements Step {
+    @Override
+    public String name() {
+        return JournalSteps.MOUNTED;
+    }
+
+    @Override
+    public boolean reversible() {
+        return false;
+    }
+
+    @Override
+    public void run(OperationContext ctx) {
+        String mountPoint = ctx.get(OperationContext.MOUNT_POINT);
+        if (ctx.ports().mounter().sourceAt(mountPoint).isEmpty()) {
+            ctx.ports().mounter().mount(ctx.mapperPath(), mountPoint, ctx.get(OperationContext.FS_TYPE),
+                    ctx.get(OperationContext.FSTAB_OPTIONS));
+        }
+    }
+}

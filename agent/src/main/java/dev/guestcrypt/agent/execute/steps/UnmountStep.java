@@ -1,0 +1,33 @@
+package dev.guestcrypt.agent.execute.steps;
+
+import dev.guestcrypt.agent.execute.OperationContext;
+import dev.guestcrypt.agent.execute.Step;
+import dev.guestcrypt.agent.journal.JournalSteps;
+
+/** Unmounts the file system (the short downtime starts here). Kills nothing: a busy volume is refused. */
+public final class UnmountStep implements Step {
+    @Override
+    public String name() {
+        return JournalSteps.UNMOUNTED;
+    }
+
+    @Override
+    public boolean reversible() {
+        return true;
+    }
+
+    /** A reboot before the header is written mounts the plain file system again. */
+    @Override
+    public boolean reassertOnResume() {
+        return true;
+    }
+
+    @Override
+    public void run(OperationContext ctx) {
+        String mountPoint = ctx.get(OperationContext.MOUNT_POINT);
+        // Only the plain device: once the mapping is mounted there, the downtime is over.
+        if (ctx.ports().mounter().sourceAt(mountPoint).filter(source -> !source.startsWith("/dev/mapper/")).isPresent()) {
+            ctx.ports().mounter().unmount(mountPoint);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.guestcrypt.agent.os;
+
+import dev.guestcrypt.agent.error.AgentException;
+import dev.guestcrypt.agent.execute.Command;
+import dev.guestcrypt.agent.execute.CommandResult;
+import dev.guestcrypt.agent.execute.CommandRunner;
+import dev.guestcrypt.agent.execute.ExecuteError;
+import dev.guestcrypt.agent.execute.FilesystemTool;
+
+import java.time.Duration;
+
+/** e2fsprogs: e2fsck, dumpe2fs, resize2fs. */
+public final class Ext4Tools implements FilesystemTool {
+    private static final Duration LONG = Duration.ofHours(2);
+    private final CommandRunner runner;
+
+    public Ext4Tools(CommandRunner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public void check(String device) {
+        // -p repairs only what is safe without a human; exit 1 and 2 mean "fixed".
+        CommandResult r = runner.run(Command.of(LONG, "e2fsck", "-f", "-p", device));
+        if (r.timedOut() || r.exitCode() < 0 || r.exitCode() > 2) {
+            throw new AgentException(ExecuteError.FILESYSTEM_CHECK_FAILED, "the file system on " + device
+                    + " has errors that e2fsck will not fix unattended (exit " + r.exitCode() + "): " + r.lastLine(),
+                    "run 'e2fsck -f " + device + "' by hand, then run the encryption again (the volume was mounted back)");
+        }
+    }
+
+    @Override
+    public long sizeBytes(String device) {
+        CommandResult r = Commands.require(runner, Command.of(Duration.ofMinutes(2), "dumpe2fs", "-h", device),
+                ExecuteError.SHRINK_FAILED, "check that " + device + " holds an ext2/3/4 file system");
+        return parseSize(r.stdout());
+    }
+
+    /** Block count x block size from {@code dumpe2fs -h}. */
+    static long parseSize(String dump) {
+        long blocks = -1;
+        long blockSize = -1;
+        for (String line : dump.split("\n")) {
+            if (line.startsWith("Block count:")) {
+                blocks = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            } else if (line.startsWith("Block size:")) {
+                blockSize = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        if (blocks < 0 || blockSize < 0) {
+            throw new IllegalArgumentException("dumpe2fs output has no block count or block size");
+        }
+        return blocks * blockSize;
+    }
+
+    @Override
+    public void shrink(String device, long newSizeBytes) {
+        Commands.require(runner, Command.of(LONG, "resize2fs", device, (newSizeBytes / 1024) + "K"), ExecuteError.SHRINK_FAILED,
+                "free some space on the volume (it must shrink by 32 MiB) and run the encryption again");
+    }
+
+    @Override
+    public void growToDevice(String device) {
+        Commands.require(runner, Command.of(LONG, "resize2fs", device), ExecuteError.SHRINK_FAILED,
+                "run 'resize2fs " + device + "' by hand to give the file system its full size back");
+    }
+}

@@ -1,0 +1,36 @@
+package dev.guestcrypt.agent.plan;
+
+import dev.guestcrypt.agent.error.ErrorCode;
+
+/** Why the planner will not touch a volume. Each refusal comes with the value and the fix. */
+public enum PlanRefusal implements ErrorCode {
+    VOLUME_NOT_MOUNTED("GC2001"),
+    VOLUME_NOT_IN_FSTAB("GC2002"),
+    NOT_ENOUGH_FREE_SPACE("GC2003"),
+    FILESYSTEM_NOT_SUPPORTED("GC2004"),
+    VOLUME_TOO_SMALL("GC2005"),
+    VOLUME_NOT_FOUND("GC2006"),
+    NOT_A_DATA_VOLUME("GC2007"),
+    FOREIGN_LUKS_VOLUME("GC2008"),
+    PREVIOUS_ATTEMPT_FAILED("GC2009"),
+    OS_VOLUME_NOT_SUPPORTED("GC2010"),
+    OPERATION_NOT_SUPPORTED("GC2011"),
+    READ_ONLY_DEVICE("GC2012");
+
+    private final String id;
+
+    PlanRefusal(String id) {
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** ADE's encryption_failed for refusals, like its daemon failures. */
+    @Override
+    public int exitCode() {
+        return 19;
+    }
+}

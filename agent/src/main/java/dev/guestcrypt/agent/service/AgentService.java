@@ -1,0 +1,232 @@
+package dev.guestcrypt.agent.service;
+
+import dev.guestcrypt.agent.daemon.Reconciler;
+import dev.guestcrypt.agent.error.AgentException;
+import dev.guestcrypt.agent.execute.Executor;
+import dev.guestcrypt.agent.execute.Outcome;
+import dev.guestcrypt.agent.execute.Ports;
+import dev.guestcrypt.agent.execute.ProgressSink;
+import dev.guestcrypt.agent.execute.Steps;
+import dev.guestcrypt.agent.inventory.Inventory;
+import dev.guestcrypt.agent.journal.Journal;
+import dev.guestcrypt.agent.journal.JournalSteps;
+import dev.guestcrypt.agent.journal.JournalView;
+import dev.guestcrypt.agent.journal.OperationHistory;
+import dev.guestcrypt.agent.os.DesiredStateFile;
+import dev.guestcrypt.agent.os.OperationLock;
+import dev.guestcrypt.agent.os.StatusFile;
+import dev.guestcrypt.agent.plan.Plan;
+import dev.guestcrypt.agent.plan.Planner;
+import dev.guestcrypt.agent.plan.VolumePlan;
+import dev.guestcrypt.agent.settings.EncryptionSettings;
+import dev.guestcrypt.agent.settings.SettingsParser;
+import dev.guestcrypt.agent.settings.SettingsResult;
+import dev.guestcrypt.agent.status.ProgressSnapshot;
+import dev.guestcrypt.agent.status.Status;
+import dev.guestcrypt.agent.status.StatusProjector;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The agent's commands over its ports: plan, encrypt, status and one reconcile pass for the
+ * daemon. The CLI and the daemon both go through here, so they behave the same.
+ */
+public final class AgentService {
+    private static final Logger LOG = Logger.getLogger(AgentService.class.getName());
+    private final Paths paths;
+    private final Supplier<Inventory> inventoryReader;
+    private final Journal journal;
+    private final Ports ports;
+    private final DesiredStateFile desired;
+    private final StatusFile statusFile;
+    private final Clock clock;
+    private final Planner planner = new Planner();
+    private final StatusProjector projector = new StatusProjector();
+    private final Map<String, ProgressSnapshot> progress = new ConcurrentHashMap<>();
+    private volatile Inventory lastInventory = Inventory.empty();
+    private volatile Instant lastStatusWrite = Instant.EPOCH;
+
+    public AgentService(Paths paths, Supplier<Inventory> inventoryReader, Ports ports, Clock clock) {
+        this.paths = paths;
+        this.inventoryReader = inventoryReader;
+        this.journal = new Journal(paths.journal());
+        this.ports = ports;
+        this.desired = new DesiredStateFile(paths.desired());
+        this.statusFile = new StatusFile(paths.status());
+        this.clock = clock;
+    }
+
+    public Paths paths() {
+        return paths;
+    }
+
+    public Inventory inventory() {
+        Inventory inv = inventoryReader.get();
+        lastInventory = inv;
+        return inv;
+    }
+
+    /** The plan for {@code publicSettings} (or the desired state when null); changes nothing. */
+    public Plan plan(Map<String, Object> publicSettings) {
+        Map<String, Object> input = publicSettings != null ? publicSettings : desired.read().orElse(defaultRequest());
+        try (EncryptionSettings settings = SettingsParser.parse(input, Map.of(), false).orThrow()) {
+            return planner.plan(settings, inventory(), journal.read());
+        }
+    }
+
+    private static Map<String, Object> defaultRequest() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(SettingsParser.ENCRYPTION_OPERATION, "EnableEncryption");
+        m.put(SettingsParser.VOLUME_TYPE, "Data");
+        return m;
+    }
+
+    /** The result of {@link #encrypt}. */
+    public record EncryptResult(Plan plan, List<Outcome> outcomes, boolean handedToDaemon) {}
+
+    /**
+     * Validates the request, records it as the desired state, and either runs it here (no daemon
+     * running) or lets the daemon run it and, with {@code wait}, follows it to the end.
+     */
+    public EncryptResult encrypt(Map<String, Object> publicSettings, boolean wait, Listener listener, BooleanSupplier stop) {
+        SettingsResult checked = SettingsParser.parse(publicSettings, Map.of());
+        checked.orThrow().close();
+        Plan plan = planner.plan(checked.settings(), inventory(), journal.read());
+        plan.volumes().forEach(v -> listener.say(PlanText.line(v)));
+        if (plan.work().isEmpty()) {
+            if (!plan.refusals().isEmpty()) {
+                var r = plan.refusals().get(0).refusal();
+                throw new AgentException(r.code(), r.problem(), r.fix());
+            }
+            listener.say("nothing to encrypt");
+            return new EncryptResult(plan, List.of(), false);
+        }
+        long sequence = desired.write(publicSettings);
+        Map<String, Object> withSequence = new LinkedHashMap<>(publicSettings);
+        withSequence.put(SettingsParser.SEQUENCE_VERSION, String.valueOf(sequence));
+        Instant asked = clock.instant();
+        Optional<OperationLock> lock = OperationLock.tryAcquire(paths.lock());
+        if (lock.isEmpty()) {
+            listener.say("the guestcrypt daemon is running: it encrypts " + plan.work().size() + " volume(s)");
+            if (!wait) {
+                return new EncryptResult(plan, List.of(), true);
+            }
+            return new EncryptResult(plan, follow(plan, asked, listener, stop), true);
+        }
+        try (OperationLock held = lock.get();
+             EncryptionSettings settings = SettingsParser.parse(withSequence, Map.of()).orThrow()) {
+            Reconciler.PassResult pass = reconciler(listener, stop).pass(settings, stop);
+            writeStatus(inventory());
+            return new EncryptResult(pass.plan(), pass.outcomes(), false);
+        }
+    }
+
+    /** Waits for the daemon to finish the planned work, reading the journal; returns one outcome per volume. */
+    private List<Outcome> follow(Plan plan, Instant asked, Listener listener, BooleanSupplier stop) {
+        Map<String, Outcome> ended = new LinkedHashMap<>();
+        while (ended.size() < plan.work().size() && !stop.getAsBoolean()) {
+            JournalView view = journal.read();
+            for (VolumePlan v : plan.work()) {
+                Optional<OperationHistory> op = view.latestFor(v.volumeKey());
+                if (ended.containsKey(v.volumeKey()) || op.isEmpty() || op.get().last().time().isBefore(asked.minusSeconds(1))) {
+                    continue;
+                }
+                String last = op.get().lastStep();
+                String error = op.get().value(Planner.DATA_ERROR).orElse("");
+                if (last.equals(JournalSteps.DONE)) {
+                    ended.put(v.volumeKey(), new Outcome(op.get().operation(), v.volumeKey(), Outcome.Result.DONE, null));
+                    listener.say(v.mountPoint() + ": encrypted");
+                } else if (last.equals(JournalSteps.ABANDONED) || last.equals(JournalSteps.FAILED)) {
+                    AgentException e = new AgentException(ServiceError.ENCRYPTION_INCOMPLETE, v.mountPoint() + ": " + error,
+                            last.equals(JournalSteps.FAILED) ? "the daemon retries; see 'guestcrypt status'" : "fix the cause and run the command again");
+                    ended.put(v.volumeKey(), new Outcome(op.get().operation(), v.volumeKey(),
+                            last.equals(JournalSteps.FAILED) ? Outcome.Result.FAILED : Outcome.Result.ABANDONED, e));
+                }
+            }
+            statusFile.read().ifPresent(s -> s.volumes().stream().filter(vs -> vs.percent() >= 0 && vs.percent() < 100)
+                    .forEach(vs -> listener.progress(new ProgressSnapshot("", vs.mountPoint(),
+                            (long) (vs.percent() * 1000), 100_000, vs.mibPerSec() * (1 << 20), clock.instant()))));
+            sleep(Duration.ofSeconds(1));
+        }
+        return new ArrayList<>(ended.values());
+    }
+
+    /** One daemon pass over the desired state (or only resumes, without one). */
+    public Reconciler.PassResult reconcile(Listener listener, BooleanSupplier stop) {
+        EncryptionSettings settings = null;
+        try {
+            Optional<Map<String, Object>> wanted = desired.read();
+            if (wanted.isPresent()) {
+                SettingsResult r = SettingsParser.parse(wanted.get(), Map.of());
+                if (r.isValid()) {
+                    settings = r.settings();
+                } else {
+                    r.problems().forEach(p -> LOG.warning(() -> paths.desired() + ": " + p.code().id() + " " + p.problem()));
+                }
+            }
+        } catch (AgentException e) {
+            LOG.warning(e::describe);
+        }
+        try {
+            Reconciler.PassResult result = reconciler(listener, stop).pass(settings, stop);
+            writeStatus(inventory());
+            return result;
+        } finally {
+            if (settings != null) {
+                settings.close();
+            }
+        }
+    }
+
+    private Reconciler reconciler(Listener listener, BooleanSupplier stop) {
+        ProgressSink sink = (key, mountPoint, done, total, speed) -> {
+            ProgressSnapshot snap = new ProgressSnapshot(key, mountPoint, done, total, speed, clock.instant());
+            progress.put(key, snap);
+            listener.progress(snap);
+            if (Duration.between(lastStatusWrite, clock.instant()).toMillis() >= 1000) {
+                writeStatus(lastInventory);
+            }
+        };
+        Executor executor = new Executor(journal, ports, clock, sink, stop,
+                Steps.encryptInPlace(device -> lastInventory.byPath(device).map(d -> d.sizeBytes())
+                        .orElseGet(() -> inventory().byPath(device).orElseThrow().sizeBytes())));
+        return new Reconciler(this::inventory, journal, planner, executor, clock);
+    }
+
+    /** The status from fresh facts, with the last progress this process saw (or the status file's). */
+    public Status status() {
+        Map<String, ProgressSnapshot> known = new HashMap<>(progress);
+        if (known.isEmpty()) {
+            statusFile.read().filter(s -> Duration.between(s.time(), clock.instant()).toSeconds() < 30).ifPresent(s ->
+                    s.volumes().stream().filter(v -> v.percent() >= 0 && v.percent() < 100).forEach(v -> known.put(v.mountPoint(),
+                            new ProgressSnapshot(v.mountPoint(), v.mountPoint(), (long) (v.percent() * 1000), 100_000,
+                                    v.mibPerSec() * (1 << 20), s.time()))));
+        }
+        return projector.project(inventory(), journal.read(), known, clock.instant());
+    }
+
+    private void writeStatus(Inventory inv) {
+        lastStatusWrite = clock.instant();
+        statusFile.write(projector.project(inv, journal.read(), progress, clock.instant()));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.guestcrypt.agent.status;
+
+/** A data volume's encryption state, named as ADE names it in status. */
+public enum VolumeState {
+    NOT_ENCRYPTED("NotEncrypted"),
+    ENCRYPTION_IN_PROGRESS("EncryptionInProgress"),
+    ENCRYPTED("Encrypted"),
+    ENCRYPTION_FAILED("EncryptionFailed"),
+    NOT_MOUNTED("NotMounted");
+
+    private final String adeName;
+
+    VolumeState(String adeName) {
+        this.adeName = adeName;
+    }
+
+    public String adeName() {
+        return adeName;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.guestcrypt.agent.execute;
+
+import dev.guestcrypt.agent.daemon.Reconciler;
+import dev.guestcrypt.agent.journal.Journal;
+import dev.guestcrypt.agent.journal.JournalSteps;
+import dev.guestcrypt.agent.journal.OperationHistory;
+import dev.guestcrypt.agent.keys.PassphraseGenerator;
+import dev.guestcrypt.agent.plan.Planner;
+import dev.guestcrypt.agent.settings.EncryptionSettings;
+import dev.guestcrypt.agent.settings.SettingsParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExecutorCrashTest {
+    @TempDir
+    Path tmp;
+
+    private static EncryptionSettings settings() {
+        return SettingsParser.parse(Map.of("EncryptionOperation", "EnableEncryption", "VolumeType", "Data",
+                "KeyVaultURL", "https://v.vault.azure.net", "SequenceVersion", "1"), Map.of()).orThrow();
+    }
+
+    private static Reconciler reconciler(FakeMachine m, Journal journal) {
+        Ports ports = new Ports(m, new PassphraseGenerator(new SecureRandom(), 64), m, m, m, m.bootConfig(), "vm1");
+        Executor executor = new Executor(journal, ports, Clock.systemUTC(), ProgressSink.NONE, () -> false,
+                Steps.encryptInPlace(device -> FakeMachine.DEVICE_BYTES));
+        return new Reconciler(m::inventory, journal, new Planner(), executor, Clock.systemUTC());
+    }
+
+    @Test
+    void encryptsOnlineAndSwitchesBootConfiguration() throws Exception {
+        FakeMachine m = new FakeMachine(tmp);
+        Journal journal = new Journal(tmp.resolve("journal"));
+        var result = reconciler(m, journal).pass(settings(), () -> false);
+        assertThat(result.outcomes()).singleElement().satisfies(o -> assertThat(o.result()).isEqualTo(Outcome.Result.DONE));
+        assertEncryptedAndWired(m, journal);
+        assertThat(m.fsBytes()).isEqualTo(FakeMachine.DEVICE_BYTES - Planner.HEADER_ROOM_BYTES);
+        assertThat(m.storedKeys()).isEqualTo(1);
+        assertThat(m.log()).containsSubsequence("key stored", "unmounted /data", "checked", "shrunk to " + m.fsBytes(),
+                "boot config switched", "luks initialised", "token added", "activated gc-data", "mounted /dev/mapper/gc-data",
+                "encryption finished");
+        // Nothing left to do on the next pass.
+        assertThat(reconciler(m, journal).pass(settings(), () -> false).outcomes()).isEmpty();
+    }
+
+    @Test
+    void aCrashAfterAnyChangeResumesToTheSameEndAfterReboot() throws Exception {
+        FakeMachine probe = new FakeMachine(Files.createDirectories(tmp.resolve("probe")));
+        reconciler(probe, new Journal(tmp.resolve("probe/journal"))).pass(settings(), () -> false);
+        int total = probe.changes();
+        assertThat(total).isGreaterThan(12);
+        for (int n = 1; n <= total; n++) {
+            Path root = Files.createDirectories(tmp.resolve("crash-" + n));
+            FakeMachine m = new FakeMachine(root);
+            Journal journal = new Journal(root.resolve("journal"));
+            m.crashAfter(n);
+            try {
+                reconciler(m, journal).pass(settings(), () -> false);
+                throw new AssertionError("no crash after change " + n);
+            } catch (FakeMachine.Crash expected) {
+                // power lost
+            }
+            m.reboot();
+            for (int pass = 0; pass < 4 && !journal.read().operations().stream()
+                    .anyMatch(o -> o.lastStep().equals(JournalSteps.DONE)); pass++) {
+                reconciler(m, journal).pass(settings(), () -> false);
+            }
+            assertEncryptedAndWired(m, journal);
+            assertThat(m.storedKeys()).as("keys stored after crash %d", n).isBetween(1L, 2L);
+        }
+    }
+
+    @Test
+    void aBusyVolumeIsRefusedAndLeftAsItWas() throws Exception {
+        FakeMachine m = new FakeMachine(tmp);
+        Journal journal = new Journal(tmp.resolve("journal"));
+        String fstabBefore = m.fstab();
+        m.setBusy(true);
+        var outcome = reconciler(m, journal).pass(settings(), () -> false).outcomes().get(0);
+        assertThat(outcome.result()).isEqualTo(Outcome.Result.ABANDONED);
+        assertThat(outcome.error().code()).isEqualTo(ExecuteError.VOLUME_BUSY);
+        assertThat(m.fstab()).isEqualTo(fstabBefore);
+        assertThat(m.mountedFrom("/data")).contains(FakeMachine.DEVICE);
+        // The same request is not retried in a loop; the status names the reason.
+        var again = reconciler(m, journal).pass(settings(), () -> false);
+        assertThat(again.outcomes()).isEmpty();
+        assertThat(again.plan().refusals()).singleElement().satisfies(p -> assertThat(p.refusal().problem()).contains("in use"));
+    }
+
+    @Test
+    void aFailedCheckRollsBackMountAndBootConfiguration() throws Exception {
+        FakeMachine m = new FakeMachine(tmp);
+        Journal journal = new Journal(tmp.resolve("journal"));
+        String fstabBefore = m.fstab();
+        m.setFsckFails(true);
+        var outcome = reconciler(m, journal).pass(settings(), () -> false).outcomes().get(0);
+        assertThat(outcome.result()).isEqualTo(Outcome.Result.ABANDONED);
+        assertThat(outcome.error().code()).isEqualTo(ExecuteError.FILESYSTEM_CHECK_FAILED);
+        assertThat(m.mountedFrom("/data")).contains(FakeMachine.DEVICE);
+        assertThat(m.fstab()).isEqualTo(fstabBefore);
+        assertThat(m.fsBytes()).isEqualTo(FakeMachine.DEVICE_BYTES);
+    }
+
+    @Test
+    void aStopRequestEndsAtAChunkAndTheNextPassFinishes() throws Exception {
+        FakeMachine m = new FakeMachine(tmp);
+        Journal journal = new Journal(tmp.resolve("journal"));
+        Ports ports = new Ports(m, new PassphraseGenerator(new SecureRandom(), 64), m, m, m, m.bootConfig(), "vm1");
+        int[] reports = {0};
+        Executor stopping = new Executor(journal, ports, Clock.systemUTC(), (k, mp, d, t, s) -> reports[0]++,
+                () -> reports[0] >= 2, Steps.encryptInPlace(device -> FakeMachine.DEVICE_BYTES));
+        var first = new Reconciler(m::inventory, journal, new Planner(), stopping, Clock.systemUTC()).pass(settings(), () -> false);
+        assertThat(first.outcomes().get(0).result()).isEqualTo(Outcome.Result.STOPPED);
+        assertThat(m.fullyEncrypted()).isFalse();
+        assertThat(m.mountedFrom("/data")).contains("/dev/mapper/gc-data");
+        reconciler(m, journal).pass(settings(), () -> false);
+        assertEncryptedAndWired(m, journal);
+    }
+
+    private static void assertEncryptedAndWired(FakeMachine m, Journal journal) throws Exception {
+        assertThat(m.fullyEncrypted()).isTrue();
+        assertThat(m.mountedFrom("/data")).contains("/dev/mapper/gc-data");
+        assertThat(m.fstab()).contains("/dev/mapper/gc-data\t/data\text4\tdefaults,noatime,nofail,_netdev,"
+                + "x-systemd.requires=guestcrypt-unlock@gc-data.service\t0\t2")
+                .contains("# guestcrypt: original line: UUID=" + FakeMachine.FS_UUID + " /data ext4 defaults,noatime 0 2")
+                .contains("LABEL=root / ext4 defaults 0 1").contains("# static file systems");
+        assertThat(m.crypttab()).contains("gc-data UUID=").contains(" none luks,noauto,nofail").contains("# <name>");
+        List<OperationHistory> ops = journal.read().operations();
+        assertThat(ops.get(ops.size() - 1).lastStep()).isEqualTo(JournalSteps.DONE);
+        assertThat(Files.readString(journal.file())).doesNotContainPattern("[A-Za-z0-9+/]{80,}");
+    }
+}
