@@ -28,11 +28,13 @@ run_bindings() {
   /usr/bin/time -v -o "$WORK/time.txt" java $JVM_FLAGS -cp "$CP" \
     dev.guestcrypt.nativebind.luks.NativeReencryptBench "$WORK/run.img" "$WORK" <"$WORK/key" >"$WORK/out.txt" 2>"$WORK/err.txt" \
     || { cat "$WORK/err.txt" >&2; exit 1; }
-  local inner wall rss
-  inner=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' "$WORK/out.txt")
+  local inner init wall rss cpu
+  inner=$(sed -n 's/.*bindings seconds=\([0-9.]*\).*/\1/p' "$WORK/out.txt")
+  init=$(sed -n 's/.*init_seconds=\([0-9.]*\).*/\1/p' "$WORK/out.txt")
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$WORK/time.txt")
   rss=$(awk -F': ' '/Maximum resident/{print int($2/1024)}' "$WORK/time.txt")
-  echo "$inner $wall $rss"
+  cpu=$(awk -F': ' '/User time|System time/{s+=$2} END{print s}' "$WORK/time.txt")
+  echo "$inner $init $wall $rss $cpu"
 }
 
 run_cli() {
@@ -40,10 +42,11 @@ run_cli() {
     --cipher aes-xts-plain64 --key-size 512 --sector-size 512 --pbkdf pbkdf2 --pbkdf-force-iterations 1000 \
     --key-file "$WORK/key" --reduce-device-size 32M "$WORK/run.img" >/dev/null 2>"$WORK/err.txt") \
     || { cat "$WORK/err.txt" >&2; exit 1; }
-  local wall rss
+  local wall rss cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$WORK/time.txt")
   rss=$(awk -F': ' '/Maximum resident/{print int($2/1024)}' "$WORK/time.txt")
-  echo "$wall $rss"
+  cpu=$(awk -F': ' '/User time|System time/{s+=$2} END{print s}' "$WORK/time.txt")
+  echo "$wall $rss $cpu"
 }
 
 check_done() { # the header must show a finished encryption (no pending re-encryption requirement)
@@ -51,6 +54,7 @@ check_done() { # the header must show a finished encryption (no pending re-encry
   return 0
 }
 
+echo "# load before the runs: $(cut -d' ' -f1-3 /proc/loadavg) (the figures are only comparable on a quiet machine)"
 echo "# native-reencrypt bench: ${SIZE_MIB} MiB image, ${DATA_MIB} MiB data area, $(nproc) cores, runs: $RUNS"
 echo "# bindings: $(java -version 2>&1 | head -1), flags: $JVM_FLAGS; CLI: $(cryptsetup --version)"
 B_SUM=0; W_SUM=0; C_SUM=0; B_RSS=0; C_RSS=0
@@ -59,13 +63,14 @@ for run in $(seq "$RUNS"); do
   for who in $order; do
     cp --sparse=never "$WORK/base.img" "$WORK/run.img"; sync
     if [[ $who == bindings ]]; then
-      read -r inner wall rss < <(run_bindings); check_done
-      printf 'run %d bindings: %.2f s (process %.2f s) %.1f MiB/s, peak RSS %d MiB\n' "$run" "$inner" "$wall" \
-        "$(echo "$DATA_MIB / $inner" | bc -l)" "$rss"
+      read -r inner init wall rss cpu < <(run_bindings); check_done
+      printf 'run %d bindings: %.2f s (init %.2f s; process %.2f s, cpu %.2f s) %.1f MiB/s, peak RSS %d MiB\n' \
+        "$run" "$inner" "$init" "$wall" "$cpu" "$(echo "$DATA_MIB / $inner" | bc -l)" "$rss"
       B_SUM=$(echo "$B_SUM + $inner" | bc -l); W_SUM=$(echo "$W_SUM + $wall" | bc -l); ((rss > B_RSS)) && B_RSS=$rss
     else
-      read -r wall rss < <(run_cli); check_done
-      printf 'run %d cli:      %.2f s %.1f MiB/s, peak RSS %d MiB\n' "$run" "$wall" "$(echo "$DATA_MIB / $wall" | bc -l)" "$rss"
+      read -r wall rss cpu < <(run_cli); check_done
+      printf 'run %d cli:      %.2f s (cpu %.2f s) %.1f MiB/s, peak RSS %d MiB\n' "$run" "$wall" "$cpu" \
+        "$(echo "$DATA_MIB / $wall" | bc -l)" "$rss"
       C_SUM=$(echo "$C_SUM + $wall" | bc -l); ((rss > C_RSS)) && C_RSS=$rss
     fi
   done
