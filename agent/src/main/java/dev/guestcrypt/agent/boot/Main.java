@@ -12,6 +12,7 @@ import dev.guestcrypt.agent.os.ProcessCommandRunner;
 import dev.guestcrypt.agent.os.SdNotify;
 import dev.guestcrypt.agent.os.SystemInventoryReader;
 import dev.guestcrypt.agent.os.SystemMounter;
+import dev.guestcrypt.agent.os.SystemctlUnits;
 import dev.guestcrypt.agent.os.TabFileBootConfig;
 import dev.guestcrypt.agent.service.AgentService;
 import dev.guestcrypt.agent.service.Paths;
@@ -100,7 +101,7 @@ public final class Main {
                         new SystemMounter(runner, paths.mountInfo(), Duration.ofSeconds(10)),
                         new TabFileBootConfig(paths.etc().resolve("fstab"), paths.etc().resolve("crypttab")), hostName());
                 SystemInventoryReader reader = inventoryReader();
-                agent = new AgentService(paths, reader::read, ports, Clock.systemUTC());
+                agent = new AgentService(paths, reader::read, ports, unlock(), new SystemctlUnits(runner), Clock.systemUTC());
             }
             return agent;
         }

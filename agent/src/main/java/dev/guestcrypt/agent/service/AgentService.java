@@ -55,10 +55,16 @@ public final class AgentService {
     private final Planner planner = new Planner();
     private final StatusProjector projector = new StatusProjector();
     private final Map<String, ProgressSnapshot> progress = new ConcurrentHashMap<>();
+    private final Map<String, String> unlockErrors = new ConcurrentHashMap<>();
+    private final UnlockService unlocker;
+    private final dev.guestcrypt.agent.execute.BootUnits bootUnits;
     private volatile Inventory lastInventory = Inventory.empty();
     private volatile Instant lastStatusWrite = Instant.EPOCH;
 
-    public AgentService(Paths paths, Supplier<Inventory> inventoryReader, Ports ports, Clock clock) {
+    public AgentService(Paths paths, Supplier<Inventory> inventoryReader, Ports ports, UnlockService unlocker,
+                        dev.guestcrypt.agent.execute.BootUnits bootUnits, Clock clock) {
+        this.unlocker = unlocker;
+        this.bootUnits = bootUnits;
         this.paths = paths;
         this.inventoryReader = inventoryReader;
         this.journal = new Journal(paths.journal());
@@ -180,12 +186,38 @@ public final class AgentService {
             LOG.warning(e::describe);
         }
         try {
+            openLockedVolumes(listener);
             Reconciler.PassResult result = reconciler(listener, stop).pass(settings, stop);
             writeStatus(inventory());
             return result;
         } finally {
             if (settings != null) {
                 settings.close();
+            }
+        }
+    }
+
+    /**
+     * Opens guestcrypt volumes whose boot unlock failed (vault unreachable at boot), then mounts
+     * them; the failure stays in the status until it works.
+     */
+    private void openLockedVolumes(Listener listener) {
+        Inventory inv = inventory();
+        for (var entry : inv.crypttab()) {
+            if (!entry.name().startsWith(dev.guestcrypt.agent.plan.MapperNames.PREFIX) || ports.crypto().isActive(entry.name())) {
+                unlockErrors.remove(entry.name());
+                continue;
+            }
+            try {
+                unlocker.unlock(entry.name(), false, listener);
+                unlockErrors.remove(entry.name());
+                List<String> mountPoints = inv.fstab().stream().filter(f -> f.spec().equals("/dev/mapper/" + entry.name()))
+                        .map(f -> f.file()).toList();
+                bootUnits.startAfterUnlock(entry.name(), mountPoints);
+                listener.say(entry.name() + " opened by the daemon and mounted at " + String.join(", ", mountPoints));
+            } catch (AgentException e) {
+                unlockErrors.put(entry.name(), e.describe());
+                LOG.warning(() -> entry.name() + " is still locked: " + e.describe());
             }
         }
     }
@@ -214,12 +246,15 @@ public final class AgentService {
                             new ProgressSnapshot(v.mountPoint(), v.mountPoint(), (long) (v.percent() * 1000), 100_000,
                                     v.mibPerSec() * (1 << 20), s.time()))));
         }
-        return projector.project(inventory(), journal.read(), known, clock.instant());
+        Map<String, String> errors = new HashMap<>(unlockErrors);
+        statusFile.read().ifPresent(s -> s.volumes().stream().filter(v -> !v.error().isEmpty() && !v.mapperName().isEmpty())
+                .forEach(v -> errors.putIfAbsent(v.mapperName(), v.error())));
+        return projector.project(inventory(), journal.read(), known, errors, clock.instant());
     }
 
     private void writeStatus(Inventory inv) {
         lastStatusWrite = clock.instant();
-        statusFile.write(projector.project(inv, journal.read(), progress, clock.instant()));
+        statusFile.write(projector.project(inv, journal.read(), progress, unlockErrors, clock.instant()));
     }
 
     private static void sleep(Duration d) {

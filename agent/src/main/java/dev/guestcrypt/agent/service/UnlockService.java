@@ -97,7 +97,15 @@ public final class UnlockService {
         String token = inv.luksOf(device.name()).flatMap(l -> l.guestcryptToken()).orElseThrow(() -> new AgentException(
                 ExecuteError.NO_KEY_TOKEN, device.path() + " (" + name + ") has no guestcrypt key token in its LUKS2 header",
                 "open it by hand: cryptsetup open " + device.path() + " " + name));
-        try (SecretBytes passphrase = keys.unprotect(KeyTokenCodec.fromJson(token))) {
+        var parsed = KeyTokenCodec.fromJson(token);
+        SecretBytes passphrase;
+        try {
+            passphrase = keys.unprotect(parsed);
+        } catch (AgentException e) {
+            String where = parsed instanceof dev.guestcrypt.agent.keys.KeyVaultToken kv ? "Key Vault (" + kv.vaultUrl() + ")" : "its key file";
+            throw new AgentException(e.code(), "cannot get the key of " + name + " from " + where + ": " + e.getMessage(), e.fix(), e);
+        }
+        try (passphrase) {
             crypto.activate(device.path(), name, passphrase);
         }
     }

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param unlockWaitSeconds how long {@code unlock --wait} keeps retrying the vault
  */
 public record AgentConfig(String identity, Optional<String> trustedCaPem, int unlockWaitSeconds) {
-    public static final int DEFAULT_UNLOCK_WAIT_SECONDS = 600;
+    public static final int DEFAULT_UNLOCK_WAIT_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static AgentConfig defaults() {

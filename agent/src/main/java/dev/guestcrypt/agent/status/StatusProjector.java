@@ -24,6 +24,12 @@ public final class StatusProjector {
     private static final Set<String> FILESYSTEMS = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs");
 
     public Status project(Inventory inv, JournalView journal, Map<String, ProgressSnapshot> progress, Instant now) {
+        return project(inv, journal, progress, Map.of(), now);
+    }
+
+    /** @param unlockErrors last unlock failure by mapper name, for volumes that stay locked */
+    public Status project(Inventory inv, JournalView journal, Map<String, ProgressSnapshot> progress, Map<String, String> unlockErrors,
+                          Instant now) {
         List<VolumeStatus> volumes = new ArrayList<>();
         for (BlockDevice d : inv.devices()) {
             if (d.type().equals("crypt") || inv.role(d.name()) != VolumeRole.DATA) {
@@ -38,6 +44,16 @@ public final class StatusProjector {
                 String mount = maps.stream().flatMap(c -> c.mountPoints().stream()).findFirst().orElse("");
                 String mapper = maps.stream().map(c -> c.path().replace("/dev/mapper/", "")).findFirst().orElse("");
                 Optional<OperationHistory> op = opFor(journal, "luks:" + d.uuid(), maps, d.uuid());
+                if (maps.isEmpty()) {
+                    String name = inv.crypttab().stream().filter(c -> c.device().equalsIgnoreCase("UUID=" + d.uuid()))
+                            .map(c -> c.name()).findFirst().orElse("");
+                    String mountPoint = inv.fstab().stream().filter(f -> f.spec().equals("/dev/mapper/" + name)).map(f -> f.file())
+                            .findFirst().orElse("");
+                    String error = unlockErrors.getOrDefault(name, "");
+                    volumes.add(new VolumeStatus(mountPoint, d.path(), name, VolumeState.LOCKED, -1, 0, -1,
+                            error.matches("^GC\\d{4} .*") ? error.substring(0, 6) : "", error));
+                    continue;
+                }
                 volumes.add(luks.get().reencryptionInProgress()
                         ? running(mount, d.path(), mapper, op, progress)
                         : new VolumeStatus(mount, d.path(), mapper, mount.isEmpty() ? VolumeState.NOT_MOUNTED : VolumeState.ENCRYPTED,
@@ -96,7 +112,8 @@ public final class StatusProjector {
     }
 
     private static String dataState(List<VolumeStatus> volumes) {
-        List<VolumeStatus> mounted = volumes.stream().filter(v -> v.state() != VolumeState.NOT_MOUNTED).toList();
+        List<VolumeStatus> mounted = volumes.stream().filter(v -> v.state() != VolumeState.NOT_MOUNTED && v.state() != VolumeState.LOCKED)
+                .toList();
         if (mounted.isEmpty()) {
             return "NotMounted";
         }

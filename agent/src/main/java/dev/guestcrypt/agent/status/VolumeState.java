@@ -6,7 +6,9 @@ public enum VolumeState {
     ENCRYPTION_IN_PROGRESS("EncryptionInProgress"),
     ENCRYPTED("Encrypted"),
     ENCRYPTION_FAILED("EncryptionFailed"),
-    NOT_MOUNTED("NotMounted");
+    NOT_MOUNTED("NotMounted"),
+    /** Encrypted, but not open: its key could not be fetched yet (the daemon keeps trying). */
+    LOCKED("Locked");
 
     private final String adeName;
 
