@@ -281,14 +281,21 @@ public final class LuksConversions {
 
     /**
      * Runs whatever conversion the header records, recovering first if it was interrupted inside
-     * a hotzone. {@code headerFileOrNull} for detached headers (and for in-place decryption: the
-     * exported header). {@code activeName} runs online through /dev/mapper/NAME; null runs offline.
-     * Returns {@link RunOutcome#FINISHED} at once when nothing is pending.
+     * a hotzone (offline only; online, activating the mapping recovers). {@code headerFileOrNull}
+     * for detached headers (and for in-place decryption: the exported header). {@code activeName}
+     * runs online through /dev/mapper/NAME; null runs offline. Returns
+     * {@link RunOutcome#FINISHED} at once when nothing is pending.
      */
     public static RunOutcome resume(Path device, Path headerFileOrNull, String activeName, SecretBytes passphrase,
                                     ProgressListener listener, RunOptions options) {
         LuksDevice.requireSecret(passphrase, "passphrase");
         if (status(device, headerFileOrNull) == ReencryptStatus.CRASH) {
+            if (activeName != null) {
+                // Recovery rewrites the hotzone on the raw device: never under a live mapping.
+                throw new IllegalStateException("the conversion of " + device + " was interrupted inside a hotzone"
+                        + " while /dev/mapper/" + activeName + " may be in use; deactivate it and resume offline, or"
+                        + " re-activate it (activation recovers the hotzone) and resume online");
+            }
             recover(device, headerFileOrNull, passphrase);
         }
         try (LuksDevice luks = openEither(device, headerFileOrNull)) {
