@@ -99,7 +99,8 @@ public final class Main {
                 config();
                 Ports ports = new Ports(keyStores(), PassphraseGenerator.strong(), cryptsetup, new Ext4Tools(runner),
                         new SystemMounter(runner, paths.mountInfo(), Duration.ofSeconds(10)),
-                        new TabFileBootConfig(paths.etc().resolve("fstab"), paths.etc().resolve("crypttab")), hostName());
+                        new TabFileBootConfig(paths.etc().resolve("fstab"), paths.etc().resolve("crypttab")), hostName(),
+                        SystemInventoryReader::stablePath, paths.state().resolve("headers").toString());
                 SystemInventoryReader reader = inventoryReader();
                 agent = new AgentService(paths, reader::read, ports, unlock(), new SystemctlUnits(runner), Clock.systemUTC());
             }

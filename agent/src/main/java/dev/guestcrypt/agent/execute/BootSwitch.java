@@ -10,5 +10,13 @@ package dev.guestcrypt.agent.execute;
  * @param fsType         file-system type for the new line
  * @param options        original fstab options
  * @param passno         original fsck pass
+ * @param device         stable device path, for a detached header (the device has no UUID then)
+ * @param header         detached header file, or null
  */
-public record BootSwitch(String mapperName, String luksUuid, String mountPoint, String fsType, String options, String passno) {}
+public record BootSwitch(String mapperName, String luksUuid, String mountPoint, String fsType, String options, String passno,
+                         String device, String header) {
+    /** A header on the device: crypttab finds it by its LUKS UUID. */
+    public BootSwitch(String mapperName, String luksUuid, String mountPoint, String fsType, String options, String passno) {
+        this(mapperName, luksUuid, mountPoint, fsType, options, passno, null, null);
+    }
+}

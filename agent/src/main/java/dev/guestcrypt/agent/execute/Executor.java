@@ -37,22 +37,30 @@ public final class Executor {
     private final Clock clock;
     private final ProgressSink progress;
     private final BooleanSupplier stopRequested;
-    private final List<Step> steps;
+    private final List<Step> inPlaceSteps;
+    private final List<Step> detachedSteps;
 
     public Executor(Journal journal, Ports ports, Clock clock, ProgressSink progress, BooleanSupplier stopRequested,
-                    List<Step> steps) {
+                    List<Step> inPlaceSteps) {
+        this(journal, ports, clock, progress, stopRequested, inPlaceSteps, Steps.encryptDetached());
+    }
+
+    public Executor(Journal journal, Ports ports, Clock clock, ProgressSink progress, BooleanSupplier stopRequested,
+                    List<Step> inPlaceSteps, List<Step> detachedSteps) {
         this.journal = journal;
         this.ports = ports;
         this.clock = clock;
         this.progress = progress;
         this.stopRequested = stopRequested;
-        this.steps = List.copyOf(steps);
+        this.inPlaceSteps = List.copyOf(inPlaceSteps);
+        this.detachedSteps = List.copyOf(detachedSteps);
     }
 
     /** Starts a new operation for a planned in-place encryption. */
     public Outcome start(VolumePlan plan, Inventory inventory, EncryptionSettings settings) {
         String sequence = settings.sequenceVersion();
-        if (plan.action() != VolumeAction.ENCRYPT_IN_PLACE) {
+        boolean detached = plan.action() == VolumeAction.ENCRYPT_DETACHED_HEADER;
+        if (plan.action() != VolumeAction.ENCRYPT_IN_PLACE && !detached) {
             throw new IllegalArgumentException("cannot start " + plan.action() + " on " + plan.mountPoint());
         }
         BlockDevice device = inventory.device(plan.device()).orElseThrow(() -> gone(plan.devicePath()));
@@ -64,20 +72,30 @@ public final class Executor {
         data.put(OperationContext.MOUNT_POINT, plan.mountPoint());
         data.put(OperationContext.FS_TYPE, plan.fsType());
         data.put(OperationContext.MAPPER_NAME, plan.mapperName());
-        data.put(OperationContext.LUKS_UUID, UUID.randomUUID().toString());
+        String luksUuid = UUID.randomUUID().toString();
+        data.put(OperationContext.LUKS_UUID, luksUuid);
+        data.put(OperationContext.KIND, detached ? OperationContext.KIND_DETACHED : OperationContext.KIND_IN_PLACE);
+        if (detached) {
+            // The device will carry no header and so no UUID: name it by a path that survives reboots.
+            data.put(OperationContext.DEVICE, ports.devicePaths().stable(device.path()));
+            data.put(OperationContext.HEADER, ports.headerDirectory() + "/" + luksUuid + ".luks");
+        }
         data.put(OperationContext.FSTAB_SPEC, fstab.spec());
         data.put(OperationContext.FSTAB_OPTIONS, fstab.options());
         data.put(OperationContext.FSTAB_PASSNO, fstab.passno());
         data.put(OperationContext.SEQUENCE, sequence == null ? "" : sequence);
         append(operation, plan.volumeKey(), JournalSteps.STARTED, data);
         return run(new OperationHistory(operation, plan.volumeKey(),
-                List.of(new JournalRecord(clock.instant(), operation, plan.volumeKey(), JournalSteps.STARTED, data))), device.path(),
+                List.of(new JournalRecord(clock.instant(), operation, plan.volumeKey(), JournalSteps.STARTED, data))),
+                data.get(OperationContext.DEVICE),
                 ports.keys().store(settings));
     }
 
     /** Continues an interrupted operation from its journal. */
     public Outcome resume(OperationHistory history, Inventory inventory) {
-        Optional<BlockDevice> device = Planner.locate(history, inventory);
+        Optional<String> detachedDevice = history.value(OperationContext.HEADER).flatMap(h -> history.value(OperationContext.DEVICE));
+        Optional<BlockDevice> device = detachedDevice.isPresent() ? detachedDevice.map(p -> new BlockDevice(p, p, "", 0, "", "", "", "",
+                List.of(), List.of(), "", false)) : Planner.locate(history, inventory);
         if (device.isEmpty()) {
             AgentException e = gone(history.value(OperationContext.DEVICE).orElse(history.volume()));
             return new Outcome(history.operation(), history.volume(), Outcome.Result.FAILED, e);
@@ -108,7 +126,8 @@ public final class Executor {
             }
             try (dev.guestcrypt.nativebind.secret.SecretBytes passphrase = ports.keys().unlocking().unprotect(
                     dev.guestcrypt.agent.keys.KeyTokenCodec.fromJson(tokenJson))) {
-                boolean done = ports.crypto().runOnline(plan.devicePath(), plan.mapperName(), passphrase, (d, t, speed) -> {
+                String header = inventory.luksOf(plan.device()).map(l -> l.headerPath()).orElse(null);
+                boolean done = ports.crypto().runOnline(plan.devicePath(), header, plan.mapperName(), passphrase, (d, t, speed) -> {
                     progress.update(key, plan.mountPoint(), d, t, speed);
                     return !stopRequested.getAsBoolean();
                 });
@@ -124,6 +143,8 @@ public final class Executor {
         try (OperationContext ctx = new OperationContext(op, history.volume(), devicePath, history.data(), ports, progress,
                 stopRequested)) {
             ctx.setStore(store);
+            List<Step> steps = OperationContext.KIND_DETACHED.equals(history.data().get(OperationContext.KIND)) ? detachedSteps
+                    : inPlaceSteps;
             for (Step step : steps) {
                 if (history.has(step.name())) {
                     if (step.reassertOnResume() && !history.has(JournalSteps.LUKS_INITIALISED)) {

@@ -26,6 +26,12 @@ public final class OperationContext implements AutoCloseable {
     public static final String FS_SIZE_BEFORE = "fsSizeBefore";
     public static final String FS_SIZE_AFTER = "fsSizeAfter";
     public static final String SEQUENCE = "sequence";
+    /** Detached header file (xfs volumes), absent when the header is on the device. */
+    public static final String HEADER = "header";
+    /** {@code in-place} or {@code detached}: which step sequence the operation follows. */
+    public static final String KIND = "kind";
+    public static final String KIND_IN_PLACE = "in-place";
+    public static final String KIND_DETACHED = "detached";
 
     private final String operation;
     private final String volumeKey;
@@ -108,6 +114,16 @@ public final class OperationContext implements AutoCloseable {
 
     public void setStore(dev.guestcrypt.agent.keys.KeyProtector protector) {
         this.store = protector;
+    }
+
+    /** The detached header file, or null when the header is on the device. */
+    public String header() {
+        return data.get(HEADER);
+    }
+
+    /** Where the LUKS2 header lives: the header file, or the device. */
+    public String luksPath() {
+        return header() != null ? header() : device;
     }
 
     public String mapperPath() {

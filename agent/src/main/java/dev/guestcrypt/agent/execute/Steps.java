@@ -16,6 +16,12 @@ import java.util.List;
 public final class Steps {
     private Steps() {}
 
+    /** Online encryption with the header in a file on the OS disk (xfs, which cannot shrink): no check, no shrink. */
+    public static List<Step> encryptDetached() {
+        return List.of(new ProtectKeyStep(), new UnmountStep(), new SwitchBootConfigStep(), new InitLuksStep(), new ActivateStep(),
+                new MountStep(), new EncryptOnlineStep(), new dev.guestcrypt.agent.execute.steps.BackUpHeaderStep());
+    }
+
     /** Online in-place encryption of an ext2/3/4 data volume. */
     public static List<Step> encryptInPlace(ShrinkFilesystemStep.DeviceSize deviceSize) {
         return List.of(new ProtectKeyStep(), new UnmountStep(), new CheckFilesystemStep(), new ShrinkFilesystemStep(deviceSize),

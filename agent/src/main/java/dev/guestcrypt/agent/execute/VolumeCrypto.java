@@ -4,10 +4,14 @@ import dev.guestcrypt.nativebind.secret.SecretBytes;
 
 import java.util.List;
 
-/** LUKS2 operations on one volume. Passphrases are handed over in memory, never by file or argv. */
+/**
+ * LUKS2 operations on one volume. Passphrases are handed over in memory, never by file or argv.
+ * {@code luksPath} is where the header lives: the device itself, or a detached header file.
+ * {@code header} is the detached header file, or null when the header is on the device.
+ */
 public interface VolumeCrypto {
-    /** Whether {@code device} carries a LUKS2 header with UUID {@code luksUuid}. */
-    boolean hasLuksHeader(String device, String luksUuid);
+    /** Whether {@code luksPath} carries a LUKS2 header with UUID {@code luksUuid}. */
+    boolean hasLuksHeader(String luksPath, String luksUuid);
 
     /**
      * Puts a LUKS2 header at the start of {@code device} (the data shifted by {@code reduceBytes}),
@@ -16,22 +20,28 @@ public interface VolumeCrypto {
      */
     void initEncryptInPlace(String device, String luksUuid, long reduceBytes, SecretBytes passphrase);
 
+    /** Like {@link #initEncryptInPlace} with the header in the file {@code header} and no data shift. */
+    void initEncryptDetached(String device, String header, String luksUuid, SecretBytes passphrase);
+
     /** JSON of every token in the header. */
-    List<String> tokens(String device);
+    List<String> tokens(String luksPath);
 
     /** Adds a token (its JSON names its keyslots). */
-    void addToken(String device, String tokenJson);
+    void addToken(String luksPath, String tokenJson);
 
-    void activate(String device, String name, SecretBytes passphrase);
+    void activate(String device, String header, String name, SecretBytes passphrase);
 
     boolean isActive(String name);
 
     /** Whether the header still records an unfinished encryption. */
-    boolean reencryptionInProgress(String device);
+    boolean reencryptionInProgress(String luksPath);
 
     /**
      * Runs (or resumes) the encryption online on the active mapping {@code name}. Returns true when
      * finished, false when stopped by the listener (resumable).
      */
-    boolean runOnline(String device, String name, SecretBytes passphrase, EncryptionProgress progress);
+    boolean runOnline(String device, String header, String name, SecretBytes passphrase, EncryptionProgress progress);
+
+    /** Copies a (detached) header to {@code backupFile}, for recovery if the header file is lost. */
+    void backupHeader(String luksPath, String backupFile);
 }

@@ -14,6 +14,7 @@ public final class JournalSteps {
     public static final String ACTIVATED = "ACTIVATED";
     public static final String MOUNTED = "MOUNTED";
     public static final String ENCRYPTED = "ENCRYPTED";
+    public static final String HEADER_BACKED_UP = "HEADER_BACKED_UP";
     /** The operation finished: the volume is fully encrypted. */
     public static final String DONE = "DONE";
     /** The operation stopped before anything irreversible and everything was put back. */

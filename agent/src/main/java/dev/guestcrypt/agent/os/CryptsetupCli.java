@@ -56,6 +56,31 @@ public final class CryptsetupCli implements VolumeCrypto {
     }
 
     @Override
+    public void initEncryptDetached(String device, String header, String luksUuid, SecretBytes passphrase) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Path.of(header).toAbsolutePath().getParent();
+            java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (java.io.IOException e) {
+            throw new AgentException(ExecuteError.LUKS_INIT_FAILED, "cannot create the folder of " + header + ": " + e.getMessage(),
+                    "check that /var/lib/guestcrypt is writable by root");
+        }
+        List<String> argv = new ArrayList<>(List.of("cryptsetup", "reencrypt", "--encrypt", "--init-only", "--type", "luks2",
+                "--batch-mode", "--header", header, "--sector-size", "512", "--uuid", luksUuid, "--key-file", "-"));
+        argv.addAll(pbkdfArguments);
+        argv.add(device);
+        Commands.require(runner, new Command(argv, passphrase, INIT), ExecuteError.LUKS_INIT_FAILED,
+                "check that " + device + " is not mounted or in use and that dm-crypt is available (modprobe dm_crypt)");
+    }
+
+    @Override
+    public void backupHeader(String luksPath, String backupFile) {
+        runner.run(Command.of(SHORT, "rm", "-f", backupFile));
+        Commands.require(runner, Command.of(SHORT, "cryptsetup", "luksHeaderBackup", luksPath, "--header-backup-file", backupFile),
+                ExecuteError.LUKS_INIT_FAILED, "copy " + luksPath + " somewhere safe by hand");
+    }
+
+    @Override
     public List<String> tokens(String device) {
         JsonNode meta = metadata(device).orElse(null);
         List<String> out = new ArrayList<>();
@@ -75,9 +100,13 @@ public final class CryptsetupCli implements VolumeCrypto {
     }
 
     @Override
-    public void activate(String device, String name, SecretBytes passphrase) {
-        Commands.require(runner, new Command(List.of("cryptsetup", "open", "--type", "luks2", "--key-file", "-", device, name),
-                passphrase, INIT), ExecuteError.ACTIVATION_FAILED,
+    public void activate(String device, String header, String name, SecretBytes passphrase) {
+        List<String> argv = new ArrayList<>(List.of("cryptsetup", "open", "--type", "luks2", "--key-file", "-"));
+        if (header != null) {
+            argv.addAll(List.of("--header", header));
+        }
+        argv.addAll(List.of(device, name));
+        Commands.require(runner, new Command(argv, passphrase, INIT), ExecuteError.ACTIVATION_FAILED,
                 "check that dm-crypt is available (modprobe dm_crypt) and that " + device + " is the volume's device");
     }
 
@@ -121,9 +150,14 @@ public final class CryptsetupCli implements VolumeCrypto {
     }
 
     @Override
-    public boolean runOnline(String device, String name, SecretBytes passphrase, EncryptionProgress progress) {
-        List<String> argv = List.of("cryptsetup", "reencrypt", "--resume-only", "--batch-mode", "--active-name", name,
-                "--key-file", "-", "--progress-json", "--progress-frequency", "1", device);
+    public boolean runOnline(String device, String header, String name, SecretBytes passphrase, EncryptionProgress progress) {
+        List<String> argv = new ArrayList<>(List.of("cryptsetup", "reencrypt", "--resume-only", "--batch-mode", "--active-name", name,
+                "--key-file", "-", "--progress-json", "--progress-frequency", "1"));
+        if (header != null) {
+            argv.addAll(List.of("--header", header));
+        }
+        argv.add(device);
+        String luksPath = header != null ? header : device;
         boolean[] stopped = {false};
         CommandResult r = runner.stream(new Command(argv, passphrase, RUN), line -> {
             Optional<long[]> p = ProgressLine.parse(line);
@@ -133,15 +167,15 @@ public final class CryptsetupCli implements VolumeCrypto {
             }
             return true;
         });
-        if (stopped[0] && reencryptionInProgress(device)) {
+        if (stopped[0] && reencryptionInProgress(luksPath)) {
             return false;
         }
-        if (!r.ok() && reencryptionInProgress(device)) {
+        if (!r.ok() && reencryptionInProgress(luksPath)) {
             throw new AgentException(ExecuteError.ENCRYPTION_RUN_FAILED, "encrypting " + device + " online (mapping " + name
                     + ") failed (exit " + r.exitCode() + "): " + r.lastLine(),
                     "the encryption resumes where it stopped on the next start of the agent; check 'cryptsetup luksDump " + device + "'");
         }
-        return !reencryptionInProgress(device);
+        return !reencryptionInProgress(luksPath);
     }
 
     /** cryptsetup's {@code --progress-json} lines: bytes done, total bytes, speed (bytes/s). */

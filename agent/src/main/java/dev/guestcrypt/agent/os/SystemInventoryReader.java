@@ -58,6 +58,19 @@ public final class SystemInventoryReader {
                 cryptsetup.metadata(d.path()).ifPresent(meta -> luks.put(d.name(), luksInfo(d.uuid(), meta)));
             }
         }
+        List<dev.guestcrypt.agent.inventory.CrypttabEntry> crypttab = TabFiles.parseCrypttab(readOrEmpty(etc.resolve("crypttab")));
+        for (var entry : crypttab) {
+            Optional<String> header = entry.option("header");
+            if (header.isEmpty() || !Files.exists(Path.of(header.get()))) {
+                continue;
+            }
+            Optional<BlockDevice> device = realDevice(entry.device(), devices);
+            String uuid = runner.run(Command.of(Duration.ofMinutes(1), "cryptsetup", "luksUUID", header.get())).stdout().trim();
+            device.ifPresent(d -> cryptsetup.metadata(header.get()).ifPresent(meta -> {
+                LuksInfo info = luksInfo(uuid, meta);
+                luks.put(d.name(), new LuksInfo(info.uuid(), info.reencryptionInProgress(), info.guestcryptToken(), header.get()));
+            }));
+        }
         Map<String, Long> free = new HashMap<>();
         for (BlockDevice d : devices) {
             for (String mp : d.mountPoints()) {
@@ -70,8 +83,47 @@ public final class SystemInventoryReader {
                 }
             }
         }
-        return new Inventory(devices, mounts, TabFiles.parseFstab(readOrEmpty(etc.resolve("fstab"))),
-                TabFiles.parseCrypttab(readOrEmpty(etc.resolve("crypttab"))), resourceDisks(devices), luks, free);
+        return new Inventory(devices, mounts, TabFiles.parseFstab(readOrEmpty(etc.resolve("fstab"))), crypttab, resourceDisks(devices),
+                luks, free);
+    }
+
+    /** The device a crypttab path ({@code /dev/disk/by-id/...}) points to. */
+    private static Optional<BlockDevice> realDevice(String spec, List<BlockDevice> devices) {
+        try {
+            String real = Path.of(spec).toRealPath().toString();
+            return devices.stream().filter(d -> d.path().equals(real) || ("/dev/" + d.name()).equals(real)).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A path for {@code devicePath} that survives reboots: Azure's LUN links, then by-id, else the path itself. */
+    public static String stablePath(String devicePath) {
+        try {
+            Path real = Path.of(devicePath).toRealPath();
+            for (String dir : List.of("/dev/disk/azure/scsi1", "/dev/disk/by-id")) {
+                Path folder = Path.of(dir);
+                if (!Files.isDirectory(folder)) {
+                    continue;
+                }
+                try (var links = Files.list(folder)) {
+                    Optional<Path> match = links.sorted().filter(l -> !l.getFileName().toString().startsWith("wwn-"))
+                            .filter(l -> {
+                                try {
+                                    return l.toRealPath().equals(real);
+                                } catch (IOException e) {
+                                    return false;
+                                }
+                            }).findFirst();
+                    if (match.isPresent()) {
+                        return match.get().toString();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return devicePath;
     }
 
     static LuksInfo luksInfo(String uuid, JsonNode meta) {

@@ -73,6 +73,9 @@ public final class TabFileBootConfig implements BootConfig {
 
     /** The crypttab line of the contract: opened by guestcrypt's unit, never by systemd-cryptsetup. */
     public static String crypttabLine(BootSwitch change) {
+        if (change.header() != null) {
+            return change.mapperName() + " " + change.device() + " none luks,noauto,nofail,header=" + change.header();
+        }
         return change.mapperName() + " UUID=" + change.luksUuid() + " none luks,noauto,nofail";
     }
 

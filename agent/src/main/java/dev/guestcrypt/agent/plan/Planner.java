@@ -47,6 +47,7 @@ public final class Planner {
         for (OperationHistory op : journal.unfinished(JournalSteps.FINAL)) {
             Optional<BlockDevice> device = locate(op, inventory);
             resumedKeys.add(op.volume());
+            op.value(DATA_LUKS_UUID).ifPresent(u -> resumedKeys.add("luks:" + u));
             Optional<String> mapper = op.value("mapperName");
             mapper.ifPresent(takenNames::add);
             out.add(new VolumePlan(device.map(BlockDevice::name).orElse(""), device.map(BlockDevice::path).orElse(""), op.volume(),
@@ -107,7 +108,7 @@ public final class Planner {
         if (resumedKeys.contains(key) || d.type().equals("crypt") || d.type().equals("rom") || d.type().equals("loop")) {
             return null;
         }
-        if (d.isLuks()) {
+        if (d.isLuks() || inv.luksOf(d.name()).map(l -> l.headerPath() != null).orElse(false)) {
             return planLuks(d, inv, resumedKeys);
         }
         if (NOT_A_FILESYSTEM.contains(d.fsType()) || !inv.children(d.name()).isEmpty()) {
@@ -160,9 +161,9 @@ public final class Planner {
                     downtime, null, "shrink by 32 MiB, LUKS2 header at the start, encrypt online", "");
         }
         if (d.fsType().equals("xfs")) {
-            return refused(d, mountPoint, new Refusal(PlanRefusal.FILESYSTEM_NOT_SUPPORTED, mountPoint + " (" + d.path()
-                    + ") is xfs, which cannot shrink to make room for the header; encryption with a detached header is not in this version",
-                    "move the data to an ext4 volume, or wait for detached-header support"));
+            return new VolumePlan(d.name(), d.path(), key, mountPoint, d.fsType(), d.sizeBytes(), VolumeAction.ENCRYPT_DETACHED_HEADER,
+                    mapper, Duration.ofSeconds(3), null, "xfs cannot shrink: LUKS2 header in /var/lib/guestcrypt/headers on the OS disk,"
+                    + " encrypt online", "");
         }
         return refused(d, mountPoint, new Refusal(PlanRefusal.FILESYSTEM_NOT_SUPPORTED, mountPoint + " (" + d.path() + ") is "
                 + d.fsType() + ", which cannot be encrypted in place", "use ext2, ext3 or ext4"));
@@ -173,15 +174,19 @@ public final class Planner {
         String mountPoint = inv.children(d.name()).stream().flatMap(c -> c.mountPoints().stream()).findFirst().orElse("");
         String mapper = inv.children(d.name()).stream().map(c -> c.path().replace("/dev/mapper/", "")).findFirst().orElse("");
         if (luks.isEmpty() || !luks.get().hasGuestcryptToken()) {
-            return new VolumePlan(d.name(), d.path(), "luks:" + d.uuid(), mountPoint, "crypto_LUKS", d.sizeBytes(), VolumeAction.SKIP,
+            return new VolumePlan(d.name(), d.path(), "luks:" + luksUuid(d, inv), mountPoint, "crypto_LUKS", d.sizeBytes(), VolumeAction.SKIP,
                     mapper, null, null, "LUKS volume without a guestcrypt token: left alone", "");
         }
-        if (luks.get().reencryptionInProgress() && !resumedKeys.contains("luks:" + d.uuid())) {
-            return new VolumePlan(d.name(), d.path(), "luks:" + d.uuid(), mountPoint, "crypto_LUKS", d.sizeBytes(), VolumeAction.RESUME,
+        if (luks.get().reencryptionInProgress() && !resumedKeys.contains("luks:" + luksUuid(d, inv))) {
+            return new VolumePlan(d.name(), d.path(), "luks:" + luksUuid(d, inv), mountPoint, "crypto_LUKS", d.sizeBytes(), VolumeAction.RESUME,
                     mapper, null, null, "finish the encryption recorded in the LUKS2 header", "");
         }
-        return new VolumePlan(d.name(), d.path(), "luks:" + d.uuid(), mountPoint, "crypto_LUKS", d.sizeBytes(),
+        return new VolumePlan(d.name(), d.path(), "luks:" + luksUuid(d, inv), mountPoint, "crypto_LUKS", d.sizeBytes(),
                 VolumeAction.SKIP_ENCRYPTED, mapper, null, null, "encrypted by guestcrypt", "");
+    }
+
+    private static String luksUuid(BlockDevice d, Inventory inv) {
+        return inv.luksOf(d.name()).map(LuksInfo::uuid).orElse(d.uuid());
     }
 
     /** Finds the device of a journaled operation: by LUKS UUID once the header exists, else by file-system UUID. */
@@ -189,7 +194,9 @@ public final class Planner {
         Optional<String> luksUuid = op.value(DATA_LUKS_UUID);
         if (luksUuid.isPresent()) {
             Optional<BlockDevice> luks = inventory.devices().stream()
-                    .filter(d -> d.isLuks() && d.uuid().equalsIgnoreCase(luksUuid.get())).findFirst();
+                    .filter(d -> d.isLuks() && d.uuid().equalsIgnoreCase(luksUuid.get())
+                            || inventory.luksOf(d.name()).map(l -> l.uuid().equalsIgnoreCase(luksUuid.get())).orElse(false))
+                    .findFirst();
             if (luks.isPresent()) {
                 return luks;
             }

@@ -92,7 +92,12 @@ public final class UnlockService {
         Inventory inv = inventory.get();
         CrypttabEntry entry = inv.crypttabEntry(name).orElseThrow(() -> new AgentException(ServiceError.VOLUME_NOT_IN_CRYPTTAB,
                 "/etc/crypttab has no line for '" + name + "'", "use a name from /etc/crypttab (guestcrypt names start with gc-)"));
-        BlockDevice device = resolve(inv, entry.device()).orElseThrow(() -> new AgentException(ExecuteError.VOLUME_GONE,
+        Optional<String> header = entry.option("header");
+        Optional<BlockDevice> found = header.isPresent()
+                ? inv.luks().entrySet().stream().filter(e -> header.get().equals(e.getValue().headerPath()))
+                        .findFirst().flatMap(e -> inv.device(e.getKey()))
+                : resolve(inv, entry.device());
+        BlockDevice device = found.orElseThrow(() -> new AgentException(ExecuteError.VOLUME_GONE,
                 "the device " + entry.device() + " of " + name + " is not attached", "attach the disk; the unlock is retried"));
         String token = inv.luksOf(device.name()).flatMap(l -> l.guestcryptToken()).orElseThrow(() -> new AgentException(
                 ExecuteError.NO_KEY_TOKEN, device.path() + " (" + name + ") has no guestcrypt key token in its LUKS2 header",
@@ -106,7 +111,7 @@ public final class UnlockService {
             throw new AgentException(e.code(), "cannot get the key of " + name + " from " + where + ": " + e.getMessage(), e.fix(), e);
         }
         try (passphrase) {
-            crypto.activate(device.path(), name, passphrase);
+            crypto.activate(device.path(), header.orElse(null), name, passphrase);
         }
     }
 

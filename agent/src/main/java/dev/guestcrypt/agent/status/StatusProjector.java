@@ -35,7 +35,7 @@ public final class StatusProjector {
             if (d.type().equals("crypt") || inv.role(d.name()) != VolumeRole.DATA) {
                 continue;
             }
-            if (d.isLuks()) {
+            if (d.isLuks() || inv.luksOf(d.name()).map(l -> l.headerPath() != null).orElse(false)) {
                 Optional<LuksInfo> luks = inv.luksOf(d.name());
                 if (luks.isEmpty() || !luks.get().hasGuestcryptToken()) {
                     continue;
@@ -43,9 +43,11 @@ public final class StatusProjector {
                 List<BlockDevice> maps = inv.children(d.name());
                 String mount = maps.stream().flatMap(c -> c.mountPoints().stream()).findFirst().orElse("");
                 String mapper = maps.stream().map(c -> c.path().replace("/dev/mapper/", "")).findFirst().orElse("");
-                Optional<OperationHistory> op = opFor(journal, "luks:" + d.uuid(), maps, d.uuid());
+                String luksUuid = luks.get().uuid();
+                Optional<OperationHistory> op = opFor(journal, "luks:" + luksUuid, maps, luksUuid);
                 if (maps.isEmpty()) {
-                    String name = inv.crypttab().stream().filter(c -> c.device().equalsIgnoreCase("UUID=" + d.uuid()))
+                    String name = inv.crypttab().stream().filter(c -> c.device().equalsIgnoreCase("UUID=" + luksUuid)
+                                    || c.option("header").map(h -> h.equals(luks.get().headerPath())).orElse(false))
                             .map(c -> c.name()).findFirst().orElse("");
                     String mountPoint = inv.fstab().stream().filter(f -> f.spec().equals("/dev/mapper/" + name)).map(f -> f.file())
                             .findFirst().orElse("");

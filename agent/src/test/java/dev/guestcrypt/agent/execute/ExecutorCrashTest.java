@@ -4,16 +4,16 @@ import dev.guestcrypt.agent.daemon.Reconciler;
 import dev.guestcrypt.agent.journal.Journal;
 import dev.guestcrypt.agent.journal.JournalSteps;
 import dev.guestcrypt.agent.journal.OperationHistory;
-import dev.guestcrypt.agent.keys.PassphraseGenerator;
 import dev.guestcrypt.agent.plan.Planner;
 import dev.guestcrypt.agent.settings.EncryptionSettings;
 import dev.guestcrypt.agent.settings.SettingsParser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +30,7 @@ class ExecutorCrashTest {
     }
 
     private static Reconciler reconciler(FakeMachine m, Journal journal) {
-        Ports ports = new Ports(m, new PassphraseGenerator(new SecureRandom(), 64), m, m, m, m.bootConfig(), "vm1");
-        Executor executor = new Executor(journal, ports, Clock.systemUTC(), ProgressSink.NONE, () -> false,
+        Executor executor = new Executor(journal, m.ports(), Clock.systemUTC(), ProgressSink.NONE, () -> false,
                 Steps.encryptInPlace(device -> FakeMachine.DEVICE_BYTES));
         return new Reconciler(m::inventory, journal, new Planner(), executor, Clock.systemUTC());
     }
@@ -52,15 +51,16 @@ class ExecutorCrashTest {
         assertThat(reconciler(m, journal).pass(settings(), () -> false).outcomes()).isEmpty();
     }
 
-    @Test
-    void aCrashAfterAnyChangeResumesToTheSameEndAfterReboot() throws Exception {
-        FakeMachine probe = new FakeMachine(Files.createDirectories(tmp.resolve("probe")));
+    @ParameterizedTest
+    @ValueSource(strings = {"ext4", "xfs"})
+    void aCrashAfterAnyChangeResumesToTheSameEndAfterReboot(String fsType) throws Exception {
+        FakeMachine probe = new FakeMachine(Files.createDirectories(tmp.resolve("probe")), fsType);
         reconciler(probe, new Journal(tmp.resolve("probe/journal"))).pass(settings(), () -> false);
         int total = probe.changes();
-        assertThat(total).isGreaterThan(12);
+        assertThat(total).isGreaterThan(10);
         for (int n = 1; n <= total; n++) {
             Path root = Files.createDirectories(tmp.resolve("crash-" + n));
-            FakeMachine m = new FakeMachine(root);
+            FakeMachine m = new FakeMachine(root, fsType);
             Journal journal = new Journal(root.resolve("journal"));
             m.crashAfter(n);
             try {
@@ -77,6 +77,24 @@ class ExecutorCrashTest {
             assertEncryptedAndWired(m, journal);
             assertThat(m.storedKeys()).as("keys stored after crash %d", n).isBetween(1L, 2L);
         }
+    }
+
+    @Test
+    void xfsGetsADetachedHeaderOnTheOsDiskAndKeepsItsFullSize() throws Exception {
+        FakeMachine m = new FakeMachine(tmp, "xfs");
+        Journal journal = new Journal(tmp.resolve("journal"));
+        var result = reconciler(m, journal).pass(settings(), () -> false);
+        assertThat(result.plan().work()).singleElement().satisfies(v -> assertThat(v.action())
+                .isEqualTo(dev.guestcrypt.agent.plan.VolumeAction.ENCRYPT_DETACHED_HEADER));
+        assertEncryptedAndWired(m, journal);
+        assertThat(m.fsBytes()).isEqualTo(FakeMachine.DEVICE_BYTES);
+        assertThat(m.log()).doesNotContain("checked").noneMatch(l -> l.startsWith("shrunk"));
+        assertThat(Path.of(m.header() + ".bak")).exists();
+        // The finished volume is recognised from its header file: nothing more to do.
+        var again = reconciler(m, journal).pass(settings(), () -> false);
+        assertThat(again.outcomes()).isEmpty();
+        assertThat(again.plan().volumes()).singleElement().satisfies(v -> assertThat(v.action())
+                .isEqualTo(dev.guestcrypt.agent.plan.VolumeAction.SKIP_ENCRYPTED));
     }
 
     @Test
@@ -114,7 +132,7 @@ class ExecutorCrashTest {
     void aStopRequestEndsAtAChunkAndTheNextPassFinishes() throws Exception {
         FakeMachine m = new FakeMachine(tmp);
         Journal journal = new Journal(tmp.resolve("journal"));
-        Ports ports = new Ports(m, new PassphraseGenerator(new SecureRandom(), 64), m, m, m, m.bootConfig(), "vm1");
+        Ports ports = m.ports();
         int[] reports = {0};
         Executor stopping = new Executor(journal, ports, Clock.systemUTC(), (k, mp, d, t, s) -> reports[0]++,
                 () -> reports[0] >= 2, Steps.encryptInPlace(device -> FakeMachine.DEVICE_BYTES));
@@ -127,13 +145,19 @@ class ExecutorCrashTest {
     }
 
     private static void assertEncryptedAndWired(FakeMachine m, Journal journal) throws Exception {
+        String fs = m.inventory().devices().stream().filter(d -> d.type().equals("crypt")).findFirst().orElseThrow().fsType();
         assertThat(m.fullyEncrypted()).isTrue();
         assertThat(m.mountedFrom("/data")).contains("/dev/mapper/gc-data");
-        assertThat(m.fstab()).contains("/dev/mapper/gc-data\t/data\text4\tdefaults,noatime,nofail,_netdev,"
+        assertThat(m.fstab()).contains("/dev/mapper/gc-data\t/data\t" + fs + "\tdefaults,noatime,nofail,_netdev,"
                 + "x-systemd.requires=guestcrypt-unlock@gc-data.service\t0\t2")
-                .contains("# guestcrypt: original line: UUID=" + FakeMachine.FS_UUID + " /data ext4 defaults,noatime 0 2")
+                .contains("# guestcrypt: original line: UUID=" + FakeMachine.FS_UUID + " /data " + fs + " defaults,noatime 0 2")
                 .contains("LABEL=root / ext4 defaults 0 1").contains("# static file systems");
-        assertThat(m.crypttab()).contains("gc-data UUID=").contains(" none luks,noauto,nofail").contains("# <name>");
+        if (m.header() == null) {
+            assertThat(m.crypttab()).contains("gc-data UUID=").contains(" none luks,noauto,nofail\n").contains("# <name>");
+        } else {
+            assertThat(m.crypttab()).contains("gc-data " + FakeMachine.STABLE + " none luks,noauto,nofail,header=" + m.header() + "\n");
+            assertThat(m.header()).endsWith(".luks").contains("/headers/");
+        }
         List<OperationHistory> ops = journal.read().operations();
         assertThat(ops.get(ops.size() - 1).lastStep()).isEqualTo(JournalSteps.DONE);
         assertThat(Files.readString(journal.file())).doesNotContainPattern("[A-Za-z0-9+/]{80,}");

@@ -35,6 +35,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     public static final String DEVICE = "/dev/vdb";
     public static final String FS_UUID = "3b2c7f4e-1111-4222-8333-944455556666";
     public static final long DEVICE_BYTES = 512L << 20;
+    public static final String STABLE = "/dev/disk/by-id/virtio-data";
 
     /** Thrown to simulate power loss: an Error, so no catch (RuntimeException) in the agent sees it. */
     public static final class Crash extends Error {
@@ -59,14 +60,21 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     private boolean busy;
     private boolean fsckFails;
     private final List<String> log = new ArrayList<>();
+    private final String fsType;
+    private String header;
 
     public FakeMachine(Path root) throws IOException {
+        this(root, "ext4");
+    }
+
+    public FakeMachine(Path root, String fsType) throws IOException {
+        this.fsType = fsType;
         this.etc = Files.createDirectories(root.resolve("etc"));
         this.keyDir = root.resolve("keys");
         this.keys = new LocalKeyFileProtector(keyDir);
         this.boot = new TabFileBootConfig(etc.resolve("fstab"), etc.resolve("crypttab"));
         Files.writeString(etc.resolve("fstab"), "# static file systems\nLABEL=root / ext4 defaults 0 1\nUUID=" + FS_UUID
-                + " /data ext4 defaults,noatime 0 2\n");
+                + " /data " + fsType + " defaults,noatime 0 2\n");
         Files.writeString(etc.resolve("crypttab"), "# <name> <device> <key> <options>\n");
         mounts.put("/data", DEVICE);
     }
@@ -116,7 +124,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
             }
             if (line.spec().startsWith("/dev/mapper/")) {
                 String name = line.spec().substring("/dev/mapper/".length());
-                if (luksUuid != null && !tokens.isEmpty()) {
+                if (luksUuid != null && !tokens.isEmpty() && (header == null || Files.exists(Path.of(header)))) {
                     try (SecretBytes p = unlocking().unprotect(KeyTokenCodec.fromJson(tokens.get(0)))) {
                         active.add(name);
                     }
@@ -150,6 +158,19 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         return Files.readString(etc.resolve("crypttab"));
     }
 
+    public String header() {
+        return header;
+    }
+
+    public Ports ports() {
+        return new Ports(this, new dev.guestcrypt.agent.keys.PassphraseGenerator(new java.security.SecureRandom(), 64), this, this, this,
+                bootConfig(), "vm1", p -> p.equals(DEVICE) ? STABLE : p, etc.getParent().resolve("headers").toString());
+    }
+
+    private static String raw(String path) {
+        return path.equals(STABLE) ? DEVICE : path;
+    }
+
     public long storedKeys() throws IOException {
         if (!Files.isDirectory(keyDir)) {
             return 0;
@@ -165,16 +186,27 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         devices.add(new BlockDevice("vda1", "/dev/vda1", "part", 8L << 30, "ext4", "root-uuid", "root", "254:1", List.of("/"),
                 List.of("vda"), "", false));
         Map<String, LuksInfo> luks = new HashMap<>();
-        if (luksUuid == null) {
-            devices.add(new BlockDevice("vdb", DEVICE, "disk", DEVICE_BYTES, "ext4", FS_UUID, "", "254:16",
+        if (luksUuid == null || header != null) {
+            String fs = luksUuid == null || encryptedBytes == 0 ? fsType : "";
+            devices.add(new BlockDevice("vdb", DEVICE, "disk", DEVICE_BYTES, fs, fs.isEmpty() ? "" : FS_UUID, "", "254:16",
                     mounts.containsValue(DEVICE) ? List.of("/data") : List.of(), List.of(), "", false));
+            if (luksUuid != null) {
+                luks.put("vdb", new LuksInfo(luksUuid, reencrypting, tokens.stream().findFirst(), header));
+            }
         } else {
             devices.add(new BlockDevice("vdb", DEVICE, "disk", DEVICE_BYTES, "crypto_LUKS", luksUuid, "", "254:16", List.of(), List.of(),
                     "", false));
             luks.put("vdb", new LuksInfo(luksUuid, reencrypting, tokens.stream().findFirst(), null));
             for (String name : active) {
                 String path = "/dev/mapper/" + name;
-                devices.add(new BlockDevice("dm-0", path, "crypt", DEVICE_BYTES - (16L << 20), "ext4", FS_UUID, "", "253:0",
+                devices.add(new BlockDevice("dm-0", path, "crypt", DEVICE_BYTES - (16L << 20), fsType, FS_UUID, "", "253:0",
+                        mounts.containsValue(path) ? List.of("/data") : List.of(), List.of("vdb"), "", false));
+            }
+        }
+        if (header != null) {
+            for (String name : active) {
+                String path = "/dev/mapper/" + name;
+                devices.add(new BlockDevice("dm-0", path, "crypt", DEVICE_BYTES, fsType, FS_UUID, "", "253:0",
                         mounts.containsValue(path) ? List.of("/data") : List.of(), List.of("vdb"), "", false));
             }
         }
@@ -247,6 +279,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
 
     @Override
     public void mount(String source, String mountPoint, String fsType, String options) {
+        source = raw(source);
         if (source.equals(DEVICE) && luksUuid != null) {
             throw new AssertionError("mounting the raw device " + DEVICE + " that carries a LUKS header: corruption");
         }
@@ -291,6 +324,10 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     }
 
     private void requireRawUnmounted(String device, String tool) {
+        device = raw(device);
+        if (!fsType.startsWith("ext")) {
+            throw new AssertionError(tool + " on a " + fsType + " volume");
+        }
         if (luksUuid != null) {
             throw new AssertionError(tool + " on " + device + " after its LUKS header was written: corruption");
         }
@@ -301,7 +338,10 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
 
     // --- VolumeCrypto ---
     @Override
-    public boolean hasLuksHeader(String device, String uuid) {
+    public boolean hasLuksHeader(String luksPath, String uuid) {
+        if (header != null && !luksPath.equals(header)) {
+            return false;
+        }
         return uuid.equals(luksUuid);
     }
 
@@ -335,6 +375,37 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     }
 
     @Override
+    public void initEncryptDetached(String device, String headerFile, String uuid, SecretBytes passphrase) {
+        if (mounts.containsValue(raw(device))) {
+            throw new AssertionError("LUKS header written for mounted " + device);
+        }
+        if (!device.equals(STABLE)) {
+            throw new AssertionError("a detached volume must be named by a stable path, not " + device);
+        }
+        requireStored(passphrase);
+        try {
+            Files.createDirectories(Path.of(headerFile).getParent());
+            Files.writeString(Path.of(headerFile), "LUKS2 header " + uuid);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        header = headerFile;
+        luksUuid = uuid;
+        reencrypting = true;
+        changed("luks initialised (detached)");
+    }
+
+    @Override
+    public void backupHeader(String luksPath, String backupFile) {
+        try {
+            Files.copy(Path.of(luksPath), Path.of(backupFile), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        changed("header backed up");
+    }
+
+    @Override
     public List<String> tokens(String device) {
         return List.copyOf(tokens);
     }
@@ -346,7 +417,10 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     }
 
     @Override
-    public void activate(String device, String name, SecretBytes passphrase) {
+    public void activate(String device, String headerFile, String name, SecretBytes passphrase) {
+        if (header != null && !header.equals(headerFile)) {
+            throw new AssertionError("a detached volume opened without its header");
+        }
         requireStored(passphrase);
         active.add(name);
         changed("activated " + name);
@@ -363,7 +437,10 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     }
 
     @Override
-    public boolean runOnline(String device, String name, SecretBytes passphrase, EncryptionProgress progress) {
+    public boolean runOnline(String device, String headerFile, String name, SecretBytes passphrase, EncryptionProgress progress) {
+        if (header != null && !header.equals(headerFile)) {
+            throw new AssertionError("a detached volume encrypted without its header");
+        }
         if (!active.contains(name)) {
             throw new AssertionError("online encryption without an active mapping");
         }

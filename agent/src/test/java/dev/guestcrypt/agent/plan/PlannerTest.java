@@ -44,11 +44,11 @@ class PlannerTest {
         assertThat(data.expectedDowntime().toSeconds()).isBetween(3L, 10L);
         assertThat(at(plan, "/lv").action()).isEqualTo(VolumeAction.ENCRYPT_IN_PLACE);
         assertThat(at(plan, "/srv").action()).isEqualTo(VolumeAction.SKIP_ENCRYPTED);
-        assertThat(at(plan, "/xfsdata").refusal().code()).isEqualTo(PlanRefusal.FILESYSTEM_NOT_SUPPORTED);
+        assertThat(at(plan, "/xfsdata").action()).isEqualTo(VolumeAction.ENCRYPT_DETACHED_HEADER);
         assertThat(plan.volumes()).extracting(VolumePlan::device).doesNotContain("sda1", "sda15", "sdb1", "sdf1", "sr0", "dm-0");
         assertThat(plan.volumes().stream().filter(v -> v.device().equals("sdh")).findFirst().orElseThrow().action())
                 .isEqualTo(VolumeAction.SKIP);
-        assertThat(plan.work()).extracting(VolumePlan::mountPoint).containsExactly("/data", "/lv");
+        assertThat(plan.work()).extracting(VolumePlan::mountPoint).containsExactly("/data", "/lv", "/xfsdata");
     }
 
     @Test
@@ -79,8 +79,8 @@ class PlannerTest {
         Plan plan = planner.plan(settings("OS", null), inv, JournalView.empty());
         assertThat(plan.volumes()).singleElement().satisfies(v -> assertThat(v.refusal().code()).isEqualTo(PlanRefusal.OS_VOLUME_NOT_SUPPORTED));
         Plan all = planner.plan(settings("All", null), inv, JournalView.empty());
-        assertThat(all.refusals()).hasSize(2);
-        assertThat(all.work()).hasSize(2);
+        assertThat(all.refusals()).hasSize(1);
+        assertThat(all.work()).hasSize(3);
     }
 
     @Test
@@ -97,7 +97,7 @@ class PlannerTest {
             assertThat(v.device()).isEqualTo("sdc1");
         });
         Plan withSettings = planner.plan(settings("Data", null), inv, journal);
-        assertThat(withSettings.work()).extracting(VolumePlan::mountPoint).containsExactly("/data", "/lv");
+        assertThat(withSettings.work()).extracting(VolumePlan::mountPoint).containsExactly("/data", "/lv", "/xfsdata");
         assertThat(withSettings.work().get(0).action()).isEqualTo(VolumeAction.RESUME);
     }
 

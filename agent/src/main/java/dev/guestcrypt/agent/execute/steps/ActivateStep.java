@@ -20,7 +20,7 @@ public final class ActivateStep implements Step {
     public void run(OperationContext ctx) {
         String name = ctx.get(OperationContext.MAPPER_NAME);
         if (!ctx.ports().crypto().isActive(name)) {
-            ctx.ports().crypto().activate(ctx.device(), name, ctx.passphrase());
+            ctx.ports().crypto().activate(ctx.device(), ctx.header(), name, ctx.passphrase());
         }
     }
 }

@@ -22,11 +22,12 @@ public final class EncryptOnlineStep implements Step {
 
     @Override
     public void run(OperationContext ctx) {
-        if (!ctx.ports().crypto().reencryptionInProgress(ctx.device())) {
+        if (!ctx.ports().crypto().reencryptionInProgress(ctx.luksPath())) {
             return;
         }
         String mountPoint = ctx.get(OperationContext.MOUNT_POINT);
-        boolean finished = ctx.ports().crypto().runOnline(ctx.device(), ctx.get(OperationContext.MAPPER_NAME), ctx.passphrase(),
+        boolean finished = ctx.ports().crypto().runOnline(ctx.device(), ctx.header(), ctx.get(OperationContext.MAPPER_NAME),
+                ctx.passphrase(),
                 (done, total, speed) -> {
                     ctx.progress().update(ctx.volumeKey(), mountPoint, done, total, speed);
                     return !ctx.stopRequested();

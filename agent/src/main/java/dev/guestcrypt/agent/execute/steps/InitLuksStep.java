@@ -25,14 +25,18 @@ public final class InitLuksStep implements Step {
     @Override
     public void run(OperationContext ctx) {
         String uuid = ctx.get(OperationContext.LUKS_UUID);
-        if (!ctx.ports().crypto().hasLuksHeader(ctx.device(), uuid)) {
-            ctx.ports().crypto().initEncryptInPlace(ctx.device(), uuid, Planner.HEADER_ROOM_BYTES, ctx.passphrase());
+        if (!ctx.ports().crypto().hasLuksHeader(ctx.luksPath(), uuid)) {
+            if (ctx.header() != null) {
+                ctx.ports().crypto().initEncryptDetached(ctx.device(), ctx.header(), uuid, ctx.passphrase());
+            } else {
+                ctx.ports().crypto().initEncryptInPlace(ctx.device(), uuid, Planner.HEADER_ROOM_BYTES, ctx.passphrase());
+            }
         }
         String token = ctx.get(OperationContext.TOKEN);
         String type = KeyTokenCodec.fromJson(token).type();
-        boolean present = ctx.ports().crypto().tokens(ctx.device()).stream().anyMatch(t -> sameType(t, type));
+        boolean present = ctx.ports().crypto().tokens(ctx.luksPath()).stream().anyMatch(t -> sameType(t, type));
         if (!present) {
-            ctx.ports().crypto().addToken(ctx.device(), token);
+            ctx.ports().crypto().addToken(ctx.luksPath(), token);
         }
     }
 

@@ -29,6 +29,6 @@ public final class SwitchBootConfigStep implements Step {
     public static BootSwitch bootSwitch(OperationContext ctx) {
         return new BootSwitch(ctx.get(OperationContext.MAPPER_NAME), ctx.get(OperationContext.LUKS_UUID),
                 ctx.get(OperationContext.MOUNT_POINT), ctx.get(OperationContext.FS_TYPE), ctx.get(OperationContext.FSTAB_OPTIONS),
-                ctx.getOr(OperationContext.FSTAB_PASSNO, "0"));
+                ctx.getOr(OperationContext.FSTAB_PASSNO, "0"), ctx.getOr(OperationContext.DEVICE, ctx.device()), ctx.header());
     }
 }
