@@ -104,7 +104,7 @@ class ConversionsTest {
 
     @Test
     void detachedHeaderEncryptionStopResumeAndDecryption() throws Exception {
-        Path image = TestImages.create(dir, "det.img", 16, 16, 13);
+        Path image = TestImages.create(dir, "det.img", 8, 8, 13);
         Path header = dir.resolve("det.hdr");
         RunOptions small = RunOptions.defaults().withMaxHotzoneBytes(2 * MIB);
         try (SecretBytes pass = secret("detached pass")) {
@@ -118,12 +118,12 @@ class ConversionsTest {
             try (LuksDevice luks = LuksDevice.openDetached(header, image)) {
                 assertThat(luks.dataOffsetBytes()).isZero();
                 XtsOracle oracle = new XtsOracle(TestImages.volumeKey(luks, pass), 4096);
-                assertThat(firstMismatch(oracle, image, 0, 16, 13, 0)).isEqualTo(-1);
+                assertThat(firstMismatch(oracle, image, 0, 8, 13, 0)).isEqualTo(-1);
             }
             assertThat(firstPlainMismatch(image, 1, 13)).isZero(); // really encrypted
 
             assertThat(LuksConversions.decryptDetached(header, image, pass, null, small)).isEqualTo(RunOutcome.FINISHED);
-            assertThat(firstPlainMismatch(image, 16, 13)).isEqualTo(-1);
+            assertThat(firstPlainMismatch(image, 8, 13)).isEqualTo(-1);
         }
     }
 
@@ -139,7 +139,7 @@ class ConversionsTest {
             try (LuksDevice luks = LuksDevice.open(image)) {
                 luks.tokens().write(2, "{\"type\":\"guestcrypt-test\",\"keyslots\":[\"0\"]}");
             }
-            RunOptions small = RunOptions.defaults().withMaxHotzoneBytes(2 * MIB);
+            RunOptions small = RunOptions.defaults().withMaxHotzoneBytes(4 * MIB);
             InitResult init = LuksConversions.initReencrypt(image, null, pass, Pbkdf.cheapForTests(), small,
                     (header, newSlot) -> header.tokens().assign(2, newSlot));
             assertThat(LuksConversions.initReencrypt(image, null, pass, Pbkdf.cheapForTests(), small)).isEqualTo(init);
