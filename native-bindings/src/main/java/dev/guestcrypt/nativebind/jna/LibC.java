@@ -7,6 +7,7 @@ public final class LibC {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 0x80000;
     private static final int SEEK_END = 2;
+    private static final int EIO = 5;
 
     static {
         Native.register(LibC.class, "c");
@@ -20,15 +21,20 @@ public final class LibC {
 
     private static native int close(int fd);
 
+    private static int lastErrno() {
+        int errno = Native.getLastError();
+        return errno > 0 ? errno : EIO; // never report a failure as size 0
+    }
+
     /** Size in bytes of a regular file or block device, or {@code -errno}. */
     public static long sizeOf(String path) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            return -Native.getLastError();
+            return -lastErrno();
         }
         try {
             long end = lseek(fd, 0, SEEK_END);
-            return end < 0 ? -Native.getLastError() : end;
+            return end < 0 ? -lastErrno() : end;
         } finally {
             close(fd);
         }

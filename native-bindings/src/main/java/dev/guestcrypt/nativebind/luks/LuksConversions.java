@@ -47,7 +47,8 @@ public final class LuksConversions {
      * moment tokens can be written until the encryption finished). Not called again when a
      * repeated call finds the work already recorded.
      */
-    public static InitResult initEncryptInPlace(InPlaceEncryptParams params, SecretBytes passphrase, HeaderSetup setup) {
+    public static InitResult initEncryptInPlace(InPlaceEncryptParams params, SecretBytes passphrase,
+                                                HeaderSetup setup) {
         LuksDevice.requireSecret(passphrase, "passphrase");
         Path device = params.device();
         FormatParams format = params.format();
@@ -340,7 +341,8 @@ public final class LuksConversions {
 
     /** Result for a device whose header already exists: it must be the expected one with pending work. */
     private static InitResult existingInit(Path device, Path dataOrNull, String expectedUuid, SecretBytes passphrase) {
-        try (LuksDevice luks = dataOrNull == null ? LuksDevice.open(device) : LuksDevice.openDetached(device, dataOrNull)) {
+        try (LuksDevice luks = dataOrNull == null ? LuksDevice.open(device)
+                : LuksDevice.openDetached(device, dataOrNull)) {
             if (expectedUuid != null && !expectedUuid.equalsIgnoreCase(luks.uuid())) {
                 throw new IllegalArgumentException(device + " already holds LUKS2 header " + luks.uuid()
                         + ", not the expected " + expectedUuid + "; it is already encrypted: do not convert it again");
@@ -404,7 +406,8 @@ public final class LuksConversions {
                 }
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
                 channel.write(ByteBuffer.allocate(HEADER_FILE_MIN));
                 channel.force(true);
             }
