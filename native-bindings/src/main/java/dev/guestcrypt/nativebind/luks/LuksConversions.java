@@ -52,8 +52,6 @@ public final class LuksConversions {
         LuksDevice.requireSecret(passphrase, "passphrase");
         Path device = params.device();
         FormatParams format = params.format();
-        long shift = params.headerSizeBytes();
-        Path tempHeader;
         if (LuksDevice.isLuks2(device)) {
             InitResult existing = existingInit(device, null, format.uuid(), passphrase);
             // A crash right after the header reached the device may have left the temporary copy.
@@ -67,30 +65,7 @@ public final class LuksConversions {
                     + params.reduceDeviceSizeBytes() + " (twice the header size) plus 1 MiB");
         }
         String uuid = format.uuid() != null ? format.uuid() : UUID.randomUUID().toString();
-        tempHeader = params.workDir().resolve("LUKS2-temp-" + uuid + ".hdr");
-        int keyslot;
-        if (!tempHeaderInitialised(tempHeader, device)) {
-            createHeaderFile(tempHeader, true);
-            try (LuksDevice header = LuksDevice.init(tempHeader)) {
-                header.format(format.toBuilder().uuid(uuid).dataDevice(device).dataOffsetBytes(shift).build(), null);
-                keyslot = header.keyslots().addByVolumeKey(null, passphrase);
-                setup.apply(header, keyslot);
-                CryptParamsReencrypt reencrypt = new CryptParamsReencrypt();
-                reencrypt.mode = LibCryptsetup.CRYPT_REENCRYPT_ENCRYPT;
-                reencrypt.direction = LibCryptsetup.CRYPT_REENCRYPT_BACKWARD; // the only direction with a shift
-                reencrypt.resilience = "datashift";
-                reencrypt.hash = HASH;
-                reencrypt.data_shift = shift / 512;
-                reencrypt.luks2 = LuksDevice.luks2Params(format.sectorSize(), device, format.label());
-                // MOVE_FIRST_SEGMENT copies the first data chunk to the free tail now; without it the
-                // header restored below would overwrite that data.
-                reencrypt.flags = LibCryptsetup.CRYPT_REENCRYPT_INITIALIZE_ONLY
-                        | LibCryptsetup.CRYPT_REENCRYPT_MOVE_FIRST_SEGMENT;
-                header.reencryption().init(null, passphrase, LibCryptsetup.CRYPT_ANY_SLOT, keyslot,
-                        format.cipher(), format.cipherMode(), reencrypt, "encrypt in place");
-            }
-            forceToDisk(tempHeader);
-        }
+        Path tempHeader = prepareTempHeader(params, uuid, passphrase, setup);
         // The first chunk is safe in the tail now: the header may go to the head of the device.
         try (LuksDevice target = LuksDevice.init(device)) {
             target.headerRestore(tempHeader);
@@ -98,6 +73,44 @@ public final class LuksConversions {
         InitResult result = existingInit(device, null, uuid, passphrase);
         deleteQuietly(tempHeader);
         return result;
+    }
+
+    /**
+     * Steps before the header goes onto the device: format a temporary header for it, add the
+     * keyslot and record the encryption, which moves the first data chunk into the free tail. The
+     * device head is not written, so a crash here is redone from the start; a temporary header
+     * that already records the encryption is reused. Returns the temporary header path.
+     */
+    static Path prepareTempHeader(InPlaceEncryptParams params, String uuid, SecretBytes passphrase,
+                                  HeaderSetup setup) {
+        Path device = params.device();
+        FormatParams format = params.format();
+        long shift = params.headerSizeBytes();
+        Path tempHeader = params.workDir().resolve("LUKS2-temp-" + uuid + ".hdr");
+        if (tempHeaderInitialised(tempHeader, device)) {
+            return tempHeader;
+        }
+        createHeaderFile(tempHeader, true);
+        try (LuksDevice header = LuksDevice.init(tempHeader)) {
+            header.format(format.toBuilder().uuid(uuid).dataDevice(device).dataOffsetBytes(shift).build(), null);
+            int keyslot = header.keyslots().addByVolumeKey(null, passphrase);
+            setup.apply(header, keyslot);
+            CryptParamsReencrypt reencrypt = new CryptParamsReencrypt();
+            reencrypt.mode = LibCryptsetup.CRYPT_REENCRYPT_ENCRYPT;
+            reencrypt.direction = LibCryptsetup.CRYPT_REENCRYPT_BACKWARD; // the only direction with a shift
+            reencrypt.resilience = "datashift";
+            reencrypt.hash = HASH;
+            reencrypt.data_shift = shift / 512;
+            reencrypt.luks2 = LuksDevice.luks2Params(format.sectorSize(), device, format.label());
+            // MOVE_FIRST_SEGMENT copies the first data chunk to the free tail now; without it the
+            // header restored onto the device head would overwrite that data.
+            reencrypt.flags = LibCryptsetup.CRYPT_REENCRYPT_INITIALIZE_ONLY
+                    | LibCryptsetup.CRYPT_REENCRYPT_MOVE_FIRST_SEGMENT;
+            header.reencryption().init(null, passphrase, LibCryptsetup.CRYPT_ANY_SLOT, keyslot,
+                    format.cipher(), format.cipherMode(), reencrypt, "encrypt in place");
+        }
+        forceToDisk(tempHeader);
+        return tempHeader;
     }
 
     /** {@link #initEncryptInPlace} then an offline run. */

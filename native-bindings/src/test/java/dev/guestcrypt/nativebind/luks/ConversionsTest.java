@@ -80,6 +80,30 @@ class ConversionsTest {
     }
 
     @Test
+    void initInterruptedBeforeTheHeaderReachedTheDeviceIsCompletedByRepeatingIt() throws Exception {
+        Path image = TestImages.create(dir, "window.img", IMAGE_MIB, PAYLOAD_MIB, 18);
+        InPlaceEncryptParams params = inPlace(image, 512);
+        int[] setups = {0};
+        HeaderSetup countingSetup = (header, keyslot) -> setups[0]++;
+        try (SecretBytes pass = secret("window pass")) {
+            // State after a crash between recording the encryption and writing the header to the device.
+            Path tempHeader = LuksConversions.prepareTempHeader(params, params.format().uuid(), pass, countingSetup);
+            assertThat(LuksDevice.isLuks2(image)).isFalse();
+            assertThat(firstPlainMismatch(image, PAYLOAD_MIB, 18)).isEqualTo(-1); // head untouched
+
+            InitResult init = LuksConversions.initEncryptInPlace(params, pass, countingSetup);
+            assertThat(setups[0]).isEqualTo(1); // the recorded header was reused, not rebuilt
+            assertThat(tempHeader).doesNotExist();
+            assertThat(init.uuid()).isEqualTo(params.format().uuid());
+            assertThat(LuksConversions.resume(image, null, null, pass, null, null)).isEqualTo(RunOutcome.FINISHED);
+            try (LuksDevice luks = LuksDevice.open(image)) {
+                XtsOracle oracle = new XtsOracle(TestImages.volumeKey(luks, pass), 512);
+                assertThat(firstMismatch(oracle, image, HEADER, PAYLOAD_MIB, 18, 0)).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
     void inPlaceDecryptionPutsThePlaintextBackAtOffsetZero() throws Exception {
         Path image = TestImages.create(dir, "dec.img", IMAGE_MIB, PAYLOAD_MIB, 12);
         Path exported = dir.resolve("dec.hdr");
