@@ -33,6 +33,22 @@ public final class Reencryption {
         }
     }
 
+    /** Status plus the kind of the pending conversion, read from the header. */
+    public ReencryptInfo info() {
+        CryptParamsReencrypt params = new CryptParamsReencrypt();
+        Native.begin();
+        int info = device.lib().crypt_reencrypt_status(device.handle(), params);
+        params.read(); // copies the library-owned strings
+        ReencryptStatus status = status();
+        if (status == ReencryptStatus.NONE || info == LibCryptsetup.CRYPT_REENCRYPT_NONE) {
+            return new ReencryptInfo(ReencryptStatus.NONE, null, null, 0, false);
+        }
+        ReencryptInfo.Mode[] modes = ReencryptInfo.Mode.values();
+        ReencryptInfo.Mode mode = params.mode >= 0 && params.mode < modes.length ? modes[params.mode] : null;
+        return new ReencryptInfo(status, mode, params.resilience, params.data_shift * 512,
+                (params.flags & LibCryptsetup.CRYPT_REENCRYPT_REPAIR_NEEDED) != 0);
+    }
+
     /**
      * Repairs a re-encryption interrupted inside a hotzone (status CRASH), as {@code cryptsetup
      * repair} does. Afterwards the status is CLEAN, or NONE when recovery finished the job. Reopen

@@ -52,6 +52,10 @@ class ConversionsTest {
             assertThat(init.uuid()).isEqualTo("7d0c1e2f-3a4b-4c5d-8e6f-708192a3b4c5");
             assertThat(LuksConversions.initEncryptInPlace(inPlace(image, 512), pass)).isEqualTo(init); // idempotent
             assertThat(LuksConversions.status(image, null)).isEqualTo(ReencryptStatus.CLEAN);
+            try (LuksDevice pending = LuksDevice.open(image)) {
+                assertThat(pending.reencryption().info()).isEqualTo(new ReencryptInfo(ReencryptStatus.CLEAN,
+                        ReencryptInfo.Mode.ENCRYPT, "datashift", HEADER, false));
+            }
             assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith("LUKS2-temp"))).isEmpty();
 
             List<Progress> reports = new ArrayList<>();
@@ -66,6 +70,9 @@ class ConversionsTest {
             assertThat(LuksConversions.resume(image, null, null, pass, null, RunOptions.defaults()))
                     .isEqualTo(RunOutcome.FINISHED);
             assertThat(LuksConversions.status(image, null)).isEqualTo(ReencryptStatus.NONE);
+            try (LuksDevice done = LuksDevice.open(image)) {
+                assertThat(done.reencryption().info().mode()).isNull();
+            }
 
             try (LuksDevice luks = LuksDevice.open(image)) {
                 assertThat(luks.dataOffsetBytes()).isEqualTo(HEADER);
@@ -167,6 +174,11 @@ class ConversionsTest {
             InitResult init = LuksConversions.initReencrypt(image, null, pass, Pbkdf.cheapForTests(), small,
                     (header, newSlot) -> header.tokens().assign(2, newSlot));
             assertThat(LuksConversions.initReencrypt(image, null, pass, Pbkdf.cheapForTests(), small)).isEqualTo(init);
+            try (LuksDevice pending = LuksDevice.open(image)) {
+                ReencryptInfo info = pending.reencryption().info();
+                assertThat(info.mode()).isEqualTo(ReencryptInfo.Mode.REENCRYPT);
+                assertThat(info.resilience()).isEqualTo("checksum");
+            }
             int[] calls = {0};
             assertThat(LuksConversions.resume(image, null, null, pass,
                     p -> ++calls[0] >= 3 ? ProgressListener.Decision.STOP : ProgressListener.Decision.CONTINUE, small))
