@@ -53,8 +53,12 @@ class CrashRecoveryTest {
         }
     }
 
-    /** Starts the child, waits for {@code reports} progress lines, kills it with SIGKILL, returns the state. */
-    private ReencryptStatus killMidway(String mode, Path image, long hotzone, int reports, long extraDelayMillis) throws Exception {
+    /**
+     * Starts the child, waits for {@code reports} progress lines and {@code extraDelayMillis} more
+     * (to land inside a hotzone), kills it with SIGKILL and returns the state left in the header.
+     */
+    private ReencryptStatus killMidway(String mode, Path image, long hotzone, int reports, long extraDelayMillis)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 ConversionChild.class.getName(), mode, image.toString(), dir.toString(), Long.toString(hotzone)))

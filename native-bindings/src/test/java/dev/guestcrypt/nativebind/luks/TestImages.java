@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -93,9 +92,5 @@ final class TestImages {
         try (SecretBytes key = luks.volumeKey(passphrase)) {
             return key.copyToArray();
         }
-    }
-
-    static boolean exists(Path path) {
-        return Files.exists(path);
     }
 }

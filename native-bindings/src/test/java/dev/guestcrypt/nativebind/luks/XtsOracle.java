@@ -3,7 +3,6 @@ package dev.guestcrypt.nativebind.luks;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -82,9 +81,5 @@ final class XtsOracle {
         if (carry != 0) {
             tweak[0] ^= (byte) 0x87;
         }
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }
