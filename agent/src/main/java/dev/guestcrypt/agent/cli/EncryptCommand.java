@@ -15,11 +15,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "encrypt", mixinStandardHelpOptions = true,
-        description = {"Encrypts the mounted data volumes in place, online: each volume is offline only for a few seconds",
-                "(unmount, file-system check, shrink by 32 MiB, LUKS2 header, mount again from /dev/mapper/gc-<label>);",
-                "the data is then encrypted while in use. The passphrase is stored in Key Vault and read back before any",
-                "byte is changed. The request is recorded in /etc/guestcrypt/desired.json; a running daemon carries it",
-                "out, otherwise this command does. Interrupted work resumes on the next start."})
+        description = {"Encrypts the mounted data volumes online, keeping their data.",
+                "Each volume is offline for a few seconds only (unmount, check, shrink by 32 MiB for ext2/3/4 or a header",
+                "file for xfs, LUKS2 header, mount again from /dev/mapper/gc-<label>); the data is then encrypted while in",
+                "use. The passphrase is stored in Key Vault and read back before any byte is changed. The request is",
+                "recorded in /etc/guestcrypt/desired.json; a running daemon carries it out, otherwise this command does.",
+                "Interrupted work resumes on the next start."})
 final class EncryptCommand implements Callable<Integer> {
     private final CliContext context;
     @Spec
@@ -73,7 +74,7 @@ final class EncryptCommand implements Callable<Integer> {
         AgentException firstError = null;
         for (Outcome o : result.outcomes()) {
             switch (o.result()) {
-                case DONE -> printer.say("encrypted: " + o.volumeKey());
+                case DONE -> printer.say(mountPoint(result, o.volumeKey()) + ": encrypted");
                 case STOPPED -> printer.say("stopped; it resumes when the agent starts again");
                 default -> {
                     printer.say((o.result() == Outcome.Result.ABANDONED ? "not encrypted (put back as it was): " : "failed: ")
@@ -86,5 +87,10 @@ final class EncryptCommand implements Callable<Integer> {
             throw firstError;
         }
         return 0;
+    }
+
+    private static String mountPoint(AgentService.EncryptResult result, String volumeKey) {
+        return result.plan().volumes().stream().filter(v -> v.volumeKey().equals(volumeKey)).map(v -> v.mountPoint())
+                .findFirst().orElse(volumeKey);
     }
 }

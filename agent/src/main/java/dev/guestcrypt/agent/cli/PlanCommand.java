@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Shows what 'encrypt' would do with each volume, and why a volume would be refused. Changes nothing.",
+        description = {"Shows what 'encrypt' would do with each volume. Changes nothing.",
+                "Each refused volume comes with its error code, the reason and the fix.",
                 "Without options it plans the recorded desired state (/etc/guestcrypt/desired.json), or all data volumes."})
 final class PlanCommand implements Callable<Integer> {
     private final CliContext context;

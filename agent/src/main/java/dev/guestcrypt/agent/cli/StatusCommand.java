@@ -12,8 +12,9 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Shows each data volume's state (NotEncrypted, EncryptionInProgress, Encrypted, EncryptionFailed),",
-                "progress (percent, MiB/s, time left) and last error, and ADE's {os, data} summary."})
+        description = {"Shows the encryption state of each data volume.",
+                "States: NotEncrypted, EncryptionInProgress, Encrypted, EncryptionFailed, Locked, NotMounted; with progress",
+                "(percent, MiB/s, time left), the last error, and ADE's {os, data} summary."})
 final class StatusCommand implements Callable<Integer> {
     private final CliContext context;
     @Spec

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "unlock", mixinStandardHelpOptions = true,
-        description = {"Opens encrypted volumes with their passphrase from Key Vault, as named in the volume's LUKS2 token.",
+        description = {"Opens encrypted volumes with their passphrase from Key Vault.",
+                "The vault, secret and key-encryption key are read from the volume's LUKS2 token.",
                 "The boot unit guestcrypt-unlock@<name>.service runs 'unlock --name <name> --wait'."})
 final class UnlockCommand implements Callable<Integer> {
     private final CliContext context;
