@@ -87,6 +87,22 @@ class ConversionsTest {
     }
 
     @Test
+    void defaultHeaderSizeShiftsTheDataBy16MiBAndKeepsSizeMinus32MiB() throws Exception {
+        Path image = TestImages.create(dir, "default.img", 40, 8, 19);
+        InPlaceEncryptParams params = new InPlaceEncryptParams(image, cheapFormat().sectorSize(4096).build(), dir);
+        assertThat(params.reduceDeviceSizeBytes()).isEqualTo(32 * MIB);
+        try (SecretBytes pass = secret("default pass")) {
+            assertThat(LuksConversions.encryptInPlace(params, pass, null, null)).isEqualTo(RunOutcome.FINISHED);
+            try (LuksDevice luks = LuksDevice.open(image)) {
+                assertThat(luks.dataOffsetBytes()).isEqualTo(16 * MIB);
+                assertThat(luks.deviceSizeBytes()).isEqualTo(40 * MIB);
+                XtsOracle oracle = new XtsOracle(TestImages.volumeKey(luks, pass), 4096);
+                assertThat(firstMismatch(oracle, image, 16 * MIB, 8, 19, 0)).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
     void initInterruptedBeforeTheHeaderReachedTheDeviceIsCompletedByRepeatingIt() throws Exception {
         Path image = TestImages.create(dir, "window.img", IMAGE_MIB, PAYLOAD_MIB, 18);
         InPlaceEncryptParams params = inPlace(image, 512);
