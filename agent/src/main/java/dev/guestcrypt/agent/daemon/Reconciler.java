@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -36,10 +35,24 @@ public final class Reconciler {
     private final Planner planner;
     private final Executor executor;
     private final Clock clock;
-    private final Map<String, Instant> retryAt = new HashMap<>();
-    private final Map<String, Duration> retryDelay = new HashMap<>();
+    private final Map<String, Instant> retryAt;
+    private final Map<String, Duration> retryDelay;
+
+    /** Retry pauses of failed volumes, kept across passes by whoever runs them. */
+    public record RetryState(Map<String, Instant> retryAt, Map<String, Duration> retryDelay) {
+        public static RetryState fresh() {
+            return new RetryState(new java.util.concurrent.ConcurrentHashMap<>(), new java.util.concurrent.ConcurrentHashMap<>());
+        }
+    }
 
     public Reconciler(Supplier<Inventory> inventory, Journal journal, Planner planner, Executor executor, Clock clock) {
+        this(inventory, journal, planner, executor, clock, RetryState.fresh());
+    }
+
+    public Reconciler(Supplier<Inventory> inventory, Journal journal, Planner planner, Executor executor, Clock clock,
+                      RetryState retries) {
+        this.retryAt = retries.retryAt();
+        this.retryDelay = retries.retryDelay();
         this.inventory = inventory;
         this.journal = journal;
         this.planner = planner;

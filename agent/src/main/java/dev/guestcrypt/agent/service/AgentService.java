@@ -58,6 +58,7 @@ public final class AgentService {
     private final Map<String, String> unlockErrors = new ConcurrentHashMap<>();
     private final UnlockService unlocker;
     private final dev.guestcrypt.agent.execute.BootUnits bootUnits;
+    private final Reconciler.RetryState retries = Reconciler.RetryState.fresh();
     private volatile Inventory lastInventory = Inventory.empty();
     private volatile Instant lastStatusWrite = Instant.EPOCH;
 
@@ -234,7 +235,7 @@ public final class AgentService {
         Executor executor = new Executor(journal, ports, clock, sink, stop,
                 Steps.encryptInPlace(device -> lastInventory.byPath(device).map(d -> d.sizeBytes())
                         .orElseGet(() -> inventory().byPath(device).orElseThrow().sizeBytes())));
-        return new Reconciler(this::inventory, journal, planner, executor, clock);
+        return new Reconciler(this::inventory, journal, planner, executor, clock, retries);
     }
 
     /** The status from fresh facts, with the last progress this process saw (or the status file's). */
