@@ -76,6 +76,26 @@ public final class LuksDevice implements AutoCloseable {
         }
     }
 
+    /** "LUKS1"/"LUKS2" when {@code path} holds a LUKS header of any version, else null. */
+    private static String existingLuksType(Path path) {
+        if (!Files.exists(path)) {
+            return null;
+        }
+        LibCryptsetup lib = Native.lib();
+        PointerByReference ref = new PointerByReference();
+        Native.begin();
+        if (lib.crypt_init(ref, path.toString()) < 0) {
+            return null;
+        }
+        Pointer probe = ref.getValue();
+        try {
+            lib.crypt_set_log_callback(probe, LibraryLog.INSTANCE, null);
+            return lib.crypt_load(probe, null, null) >= 0 ? lib.crypt_get_type(probe) : null;
+        } finally {
+            lib.crypt_free(probe);
+        }
+    }
+
     private void load() {
         Native.begin();
         try {
@@ -89,7 +109,8 @@ public final class LuksDevice implements AutoCloseable {
 
     /**
      * Writes a new LUKS2 header. With {@code volumeKey} null the library generates the key. No
-     * keyslot is added: follow with {@code keyslots().addByVolumeKey(...)}.
+     * keyslot is added: follow with {@code keyslots().addByVolumeKey(...)}. Refuses a device that
+     * already carries a LUKS header: formatting over it would lose its keys for good.
      */
     public void format(FormatParams params, SecretBytes volumeKey) {
         if (params == null) {
@@ -98,6 +119,12 @@ public final class LuksDevice implements AutoCloseable {
         if (volumeKey != null && volumeKey.length() != params.keySizeBytes()) {
             throw new IllegalArgumentException("volume key is " + volumeKey.length() + " bytes but the key size is "
                     + params.keySizeBytes() + "; pass a key of the configured size");
+        }
+        String existing = existingLuksType(headerDevice);
+        if (existing != null) {
+            throw new IllegalStateException(headerDevice + " already carries a " + existing + " header;"
+                    + " formatting would destroy its keys. Back it up and wipe it deliberately first, or pick"
+                    + " another device");
         }
         usePbkdf(params.pbkdf());
         Native.begin();

@@ -56,6 +56,22 @@ class LuksDeviceTest {
     }
 
     @Test
+    void formattingOverAnExistingHeaderIsRefusedAndChangesNothing() throws Exception {
+        try (SecretBytes pass = secret("first pass")) {
+            Path image = formatted(null, pass);
+            try (LuksDevice again = LuksDevice.init(image)) {
+                assertThatThrownBy(() -> again.format(cheapFormat().build(), null))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already carries a LUKS2")
+                        .hasMessageContaining(image.toString());
+            }
+            try (LuksDevice luks = LuksDevice.open(image)) {
+                assertThat(luks.uuid()).isEqualTo(UUID);
+                assertThat(luks.keyslots().verify(pass)).isZero();
+            }
+        }
+    }
+
+    @Test
     void explicitDataOffsetIsHonoured() throws Exception {
         Path image = TestImages.create(dir, "offset.img", 24, 0, 1);
         try (LuksDevice luks = LuksDevice.init(image)) {
