@@ -86,6 +86,11 @@ final class EncryptCommand implements Callable<Integer> {
         if (firstError != null) {
             throw firstError;
         }
+        if (volumes != null && !volumes.isEmpty() && !result.plan().refusals().isEmpty()) {
+            // A volume the user named was refused: the others were done, but the request was not.
+            var refusal = result.plan().refusals().get(0).refusal();
+            throw new AgentException(refusal.code(), refusal.problem(), refusal.fix());
+        }
         return 0;
     }
 
