@@ -18,7 +18,7 @@ import java.time.Duration;
  * encrypting. Run by scripts/bench/online-encrypt.sh.
  */
 public final class OnlineEncryptBench {
-    private static final int FILL_MIB = 600;
+    private static final int FILL_MIB = 200;
 
     public static void main(String[] args) throws Exception {
         Path work = Build.workDir("bench-online");

@@ -12,14 +12,16 @@ import java.util.List;
  * A Debian guest under qemu (TCG) for the data-volume tests: an overlay on the cached image,
  * data disks with stable serials (/dev/disk/by-id/virtio-SERIAL), an optional read-only payload
  * disk mounted at /mnt/payload, IMDS and Key Vault forwarded from host loopback ports, and the
- * qemu guest agent as command channel. Boot after boot uses the same disks.
+ * qemu guest agent as command channel. Boot after boot uses the same disks; the base image is
+ * pinned so a cache rebuild cannot pull it away.
  */
 public final class QemuGuest implements AutoCloseable {
     /** Where the guest reaches the Key Vault emulator; vault host names are mapped to it. */
     public static final String VAULT_ADDRESS = "169.254.10.20";
 
-    private final GuestImage image;
+    private final Path[] kernel;
     private final Path dir;
+    private final String cmdline;
     private final Path overlay;
     private final Path console;
     private final Path agentSocket;
@@ -31,13 +33,24 @@ public final class QemuGuest implements AutoCloseable {
     private int boots;
 
     public QemuGuest(GuestImage image, Path dir) throws IOException, InterruptedException {
-        this.image = image;
+        this.cmdline = image.cmdline();
         this.dir = Files.createDirectories(dir);
         this.overlay = dir.resolve("os.qcow2");
         this.console = dir.resolve("console.log");
         this.agentSocket = dir.resolve("qga.sock");
+        // Pin the base image (a hard link, or a sparse copy across file systems): the cache may be
+        // rebuilt while the guest lives, and every boot needs the overlay's backing file.
+        Path base = dir.resolve("base.raw");
+        Files.deleteIfExists(base);
+        try {
+            Files.createLink(base, image.disk());
+        } catch (IOException | UnsupportedOperationException e) {
+            Host.run(List.of("cp", "--sparse=always", image.disk().toString(), base.toString()));
+        }
+        // Data-volume tests never change /boot, so the kernel read once serves every boot.
+        this.kernel = image.extractKernel(dir);
         Files.deleteIfExists(overlay);
-        Host.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", image.disk().toString(), overlay.toString()));
+        Host.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", base.toString(), overlay.toString()));
     }
 
     /** A raw data disk, seen in the guest as /dev/disk/by-id/virtio-{serial}. */
@@ -75,11 +88,10 @@ public final class QemuGuest implements AutoCloseable {
         if (qemu != null && qemu.isAlive()) {
             throw new IllegalStateException("guest already running");
         }
-        Path[] kernel = image.extractKernel(dir);
         Files.deleteIfExists(agentSocket);
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", "2048",
                 "-display", "none", "-no-reboot", "-serial", "file:" + console + "." + (++boots),
-                "-kernel", kernel[0].toString(), "-initrd", kernel[1].toString(), "-append", image.cmdline(),
+                "-kernel", kernel[0].toString(), "-initrd", kernel[1].toString(), "-append", cmdline,
                 "-drive", "file=" + overlay + ",format=qcow2,if=virtio",
                 "-chardev", "socket,path=" + agentSocket + ",server=on,wait=off,id=qga0",
                 "-device", "virtio-serial", "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0"));
@@ -169,6 +181,11 @@ public final class QemuGuest implements AutoCloseable {
     /** Hard power cut: qemu killed; writes the guest had not flushed are lost. */
     public void powerCut() throws InterruptedException {
         qemu.destroyForcibly().waitFor();
+    }
+
+    /** The overlay holding every write the guest made to its OS disk. */
+    public Path osOverlay() {
+        return overlay;
     }
 
     public String consoleTail() {

@@ -1,0 +1,196 @@
+package dev.guestcrypt.e2e.volumes;
+
+import dev.guestcrypt.e2e.volumes.support.Build;
+import dev.guestcrypt.e2e.volumes.support.DataDisks;
+import dev.guestcrypt.e2e.volumes.support.ExecResult;
+import dev.guestcrypt.e2e.volumes.support.GuestImage;
+import dev.guestcrypt.e2e.volumes.support.GuestVault;
+import dev.guestcrypt.e2e.volumes.support.PassphraseScan;
+import dev.guestcrypt.e2e.volumes.support.QemuGuest;
+import dev.guestcrypt.e2e.volumes.support.Writer;
+import dev.guestcrypt.testkit.kv.FaultRule;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Data volumes encrypted in place, online, in a real Debian guest, with the Key Vault emulator on
+ * the host: ext4, xfs and LVM volumes full of checksummed files while a writer keeps writing;
+ * reboot and auto-unlock; a power cut mid re-encryption; a 403 at store time; the vault down at
+ * boot; and finally no passphrase anywhere on the disks, in the journal or in the status file.
+ * One guest for the whole class; each step builds on the previous one.
+ */
+@Tag("vm")
+@Disabled("fails in the guest with the current agent: ext4 stops at 'cryptsetup token import <dev>' (GC3006 'Failed to import"
+        + " token from file'), the LVM volume's e2fsck aborts right after unmount (GC3004, exit 8), xfs is refused (GC2004,"
+        + " detached header not implemented yet)")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DataVolumeEncryptionIT {
+    /** serial, filesystem, mount point. */
+    private static final String[][] VOLUMES = {
+        {"ext4", "ext4", "/data/ext4"},
+        {"xfs", "xfs", "/data/xfs"},
+        {"lvm", "lvm", "/data/lvm"},
+        {"cut", "ext4", "/data/cut"},
+        {"deny", "ext4", "/data/deny"},
+    };
+    private final List<Path> images = new ArrayList<>();
+    private Path work;
+    private GuestVault vault;
+    private QemuGuest guest;
+
+    @BeforeAll
+    void bootAndPrepare() throws Exception {
+        work = Build.workDir("data-volumes");
+        Path payload = work.resolve("payload");
+        Build.installFolder(payload);
+        vault = new GuestVault(work.resolve("kv-state.json"));
+        guest = new QemuGuest(GuestImage.findCached(), work).payload(payload);
+        for (String[] v : VOLUMES) {
+            Path img = DataDisks.blank(work, v[0], 512);
+            images.add(img);
+            guest.disk(img, v[0]);
+        }
+        vault.forwardInto(guest).boot();
+        vault.trustIn(guest, work);
+        guest.shOk("/mnt/payload/install/scripts/install.sh --from /mnt/payload/install");
+        for (String[] v : VOLUMES) {
+            guest.shOk(DataDisks.prepare(v[1], v[0], v[2], 40));
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (guest != null) {
+            guest.close();
+        }
+        if (vault != null) {
+            vault.close();
+        }
+    }
+
+    private String encrypt(String volumes) {
+        return "guestcrypt encrypt --volume-type data --key-vault " + vault.url() + " --volumes " + volumes + " --wait";
+    }
+
+    @Test
+    @Order(1)
+    void encryptsExt4XfsAndLvmOnlineWhileAWriterKeepsWriting() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            guest.shOk(Writer.start(VOLUMES[i][2], VOLUMES[i][0]));
+        }
+        guest.shOk(encrypt("/data/ext4,/data/xfs,/data/lvm"));
+        for (int i = 0; i < 3; i++) {
+            guest.shOk(Writer.stop(VOLUMES[i][0]));
+        }
+        for (int i = 0; i < 3; i++) {
+            String serial = VOLUMES[i][0];
+            String mp = VOLUMES[i][2];
+            guest.shOk(DataDisks.verify(serial, mp));
+            assertThat(Integer.parseInt(guest.shOk(Writer.verify(mp, serial)).trim())).as("acknowledged writes on " + mp).isPositive();
+            // mounted from the mapping, fstab and crypttab switched as the contract says
+            assertThat(guest.shOk("findmnt -n -o SOURCE " + mp)).startsWith("/dev/mapper/gc-");
+            String mapper = guest.shOk("findmnt -n -o SOURCE " + mp).trim().substring("/dev/mapper/".length());
+            assertThat(guest.shOk("grep '^/dev/mapper/" + mapper + " " + mp + " ' /etc/fstab"))
+                    .contains("nofail").contains("_netdev").contains("x-systemd.requires=guestcrypt-unlock@" + mapper + ".service");
+            assertThat(guest.shOk("grep '^" + mapper + " ' /etc/crypttab")).contains("luks,noauto,nofail");
+        }
+        assertThat(guest.shOk("guestcrypt status --json")).contains("\"data\"").contains("Encrypted");
+    }
+
+    @Test
+    @Order(2)
+    void afterACleanRebootTheVolumesUnlockByThemselvesWithEveryByteIntact() throws Exception {
+        guest.reboot();
+        for (int i = 0; i < 3; i++) {
+            String serial = VOLUMES[i][0];
+            String mp = VOLUMES[i][2];
+            guest.shOk("for t in $(seq 1 120); do mountpoint -q " + mp + " && exit 0; sleep 2; done; exit 1");
+            guest.shOk(DataDisks.verify(serial, mp));
+            guest.shOk(Writer.verify(mp, serial));
+        }
+        assertThat(guest.shOk("systemctl is-active 'guestcrypt-unlock@gc-*' | sort -u")).isEqualTo("active\n");
+        // no console prompt from systemd-cryptsetup, no emergency shell
+        assertThat(guest.shOk("journalctl -b --no-pager | grep -c 'Please enter passphrase' || true").trim()).isEqualTo("0");
+    }
+
+    @Test
+    @Order(3)
+    void aPowerCutMidReEncryptionResumesAfterBootWithContentIntact() throws Exception {
+        guest.shOk(Writer.start("/data/cut", "cut"));
+        // with the daemon running, encrypt without --wait records the desired state and returns
+        guest.shOk("guestcrypt encrypt --volume-type data --key-vault " + vault.url() + " --volumes /data/cut");
+        guest.shOk("for t in $(seq 1 300); do guestcrypt status --json | grep -q '\"percent\" *: *[2-9][0-9]' && exit 0; sleep 1; done; exit 1");
+        guest.powerCut();
+        guest.boot();
+        guest.shOk("for t in $(seq 1 600); do guestcrypt status --json | tr -d ' \\n' | grep -q '\"mountPoint\":\"/data/cut\"[^}]*\"state\":\"Encrypted\"'"
+                + " && exit 0; sleep 2; done; guestcrypt status; exit 1");
+        guest.shOk(DataDisks.verify("cut", "/data/cut"));
+        guest.shOk(Writer.verify("/data/cut", "cut"));
+    }
+
+    @Test
+    @Order(4)
+    void aForbiddenStoreGivesAClearErrorAndLeavesTheVolumeUntouched() throws Exception {
+        String before = guest.shOk("blkid -p /dev/disk/by-id/virtio-deny; findmnt -n -o SOURCE,FSTYPE /data/deny; sha256sum /etc/fstab /etc/crypttab");
+        vault.emulator().setPermissions(vault.host(), vault.emulator().systemIdentity().objectId, List.of("secrets/get", "secrets/list"));
+        try {
+            ExecResult r = guest.sh(encrypt("/data/deny"));
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.stderr() + r.stdout()).contains("GC11").containsIgnoringCase("permission").contains(vault.host().split("\\.")[0]);
+        } finally {
+            vault.emulator().setPermissions(vault.host(), vault.emulator().systemIdentity().objectId, null);
+        }
+        assertThat(guest.shOk("blkid -p /dev/disk/by-id/virtio-deny; findmnt -n -o SOURCE,FSTYPE /data/deny; sha256sum /etc/fstab /etc/crypttab"))
+                .isEqualTo(before);
+        assertThat(guest.sh("cryptsetup isLuks /dev/disk/by-id/virtio-deny").exitCode()).isNotZero();
+        guest.shOk(DataDisks.verify("deny", "/data/deny"));
+    }
+
+    @Test
+    @Order(5)
+    void withTheVaultDownAtBootTheVmBootsAndTheVolumeUnlocksWhenTheVaultIsBack() throws Exception {
+        guest.shutdown();
+        FaultRule down = FaultRule.drop(".*");
+        vault.emulator().addFault(down);
+        try {
+            guest.boot();
+            // the guest agent answers: the OS is up, not in an emergency shell
+            assertThat(guest.shOk("systemctl is-system-running --wait; true").trim()).isIn("running", "degraded");
+            guest.shOk("for t in $(seq 1 600); do systemctl is-failed -q guestcrypt-unlock@$(findmnt -n -o SOURCE /data/ext4 >/dev/null || "
+                    + "awk '$2==\"/data/ext4\"{sub(\"/dev/mapper/\",\"\",$1); print $1}' /etc/fstab).service && exit 0; sleep 2; done; exit 1");
+            assertThat(guest.shOk("journalctl -b --no-pager -u 'guestcrypt-unlock@*'")).containsIgnoringCase("key vault");
+            assertThat(guest.shOk("guestcrypt status; true")).containsIgnoringCase("key vault");
+        } finally {
+            vault.emulator().clearFaults();
+        }
+        guest.shOk("for t in $(seq 1 300); do mountpoint -q /data/ext4 && exit 0; sleep 2; done; exit 1");
+        guest.shOk(DataDisks.verify("ext4", "/data/ext4"));
+    }
+
+    @Test
+    @Order(6)
+    void noPassphraseAppearsOnAnyDiskInTheJournalOrInTheStatus() throws Exception {
+        guest.shOk("journalctl --no-pager -o cat > /root/journal.txt; cp /var/lib/guestcrypt/status.json /root/ 2>/dev/null; sync");
+        guest.shutdown();
+        List<byte[]> secrets = vault.allPassphrases();
+        assertThat(secrets).as("passphrases stored in the vault").hasSizeGreaterThanOrEqualTo(8);
+        List<Path> haystacks = new ArrayList<>(images);
+        haystacks.add(guest.osOverlay());
+        assertThat(PassphraseScan.occurrences(haystacks, secrets)).as("passphrase occurrences").isEmpty();
+    }
+}
