@@ -8,6 +8,7 @@ import dev.guestcrypt.agent.execute.Ports;
 import dev.guestcrypt.agent.keys.PassphraseGenerator;
 import dev.guestcrypt.agent.os.CryptsetupCli;
 import dev.guestcrypt.agent.os.Ext4Tools;
+import dev.guestcrypt.agent.os.NativeLuksInit;
 import dev.guestcrypt.agent.os.ProcessCommandRunner;
 import dev.guestcrypt.agent.os.SdNotify;
 import dev.guestcrypt.agent.os.SystemInventoryReader;
@@ -56,13 +57,15 @@ public final class Main {
     static final class SystemContext implements CliContext {
         private final Paths paths;
         private final ProcessCommandRunner runner = new ProcessCommandRunner();
-        private final CryptsetupCli cryptsetup = new CryptsetupCli(runner, List.of());
+        private final CryptsetupCli cryptsetup;
         private AgentConfig config;
         private VaultKeyStores keyStores;
         private AgentService agent;
 
         SystemContext(Paths paths) {
             this.paths = paths;
+            this.cryptsetup = new CryptsetupCli(runner, List.of(),
+                    new NativeLuksInit(paths.state().resolve("work"), dev.guestcrypt.nativebind.luks.Pbkdf.libraryDefault()));
         }
 
         private synchronized AgentConfig config() {

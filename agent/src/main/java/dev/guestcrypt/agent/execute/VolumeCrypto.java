@@ -16,17 +16,19 @@ public interface VolumeCrypto {
     /**
      * Puts a LUKS2 header at the start of {@code device} (the data shifted by {@code reduceBytes}),
      * keyslot 0 opened by {@code passphrase}, encryption initialised but not run. The file system
-     * must be unmounted and at most {@code size - reduceBytes} long.
+     * must be unmounted and at most {@code size - reduceBytes} long. {@code tokenJson} is written
+     * into the new header before the pending encryption is recorded (LUKS2 refuses token changes
+     * while an encryption is pending).
      */
-    void initEncryptInPlace(String device, String luksUuid, long reduceBytes, SecretBytes passphrase);
+    void initEncryptInPlace(String device, String luksUuid, long reduceBytes, SecretBytes passphrase, String tokenJson);
 
     /** Like {@link #initEncryptInPlace} with the header in the file {@code header} and no data shift. */
-    void initEncryptDetached(String device, String header, String luksUuid, SecretBytes passphrase);
+    void initEncryptDetached(String device, String header, String luksUuid, SecretBytes passphrase, String tokenJson);
 
     /** JSON of every token in the header. */
     List<String> tokens(String luksPath);
 
-    /** Adds a token (its JSON names its keyslots). */
+    /** Adds a token (its JSON names its keyslots); refused by LUKS2 while an encryption is pending. */
     void addToken(String luksPath, String tokenJson);
 
     void activate(String device, String header, String name, SecretBytes passphrase);

@@ -28,14 +28,16 @@ public final class CryptsetupCli implements VolumeCrypto {
     private static final Duration RUN = Duration.ofDays(7);
     private final CommandRunner runner;
     private final List<String> pbkdfArguments;
+    private final NativeLuksInit nativeInit;
 
     /**
      * @param pbkdfArguments extra key-derivation arguments, e.g. {@code --pbkdf pbkdf2 --pbkdf-force-iterations 1000}
      *                       for tests; empty for cryptsetup's defaults (argon2id, benchmarked)
      */
-    public CryptsetupCli(CommandRunner runner, List<String> pbkdfArguments) {
+    public CryptsetupCli(CommandRunner runner, List<String> pbkdfArguments, NativeLuksInit nativeInit) {
         this.runner = runner;
         this.pbkdfArguments = List.copyOf(pbkdfArguments);
+        this.nativeInit = nativeInit;
     }
 
     @Override
@@ -44,33 +46,15 @@ public final class CryptsetupCli implements VolumeCrypto {
         return r.ok() && r.stdout().trim().equalsIgnoreCase(luksUuid);
     }
 
+    /** The header and its token in one step, through libcryptsetup (the program cannot add a token in between). */
     @Override
-    public void initEncryptInPlace(String device, String luksUuid, long reduceBytes, SecretBytes passphrase) {
-        List<String> argv = new ArrayList<>(List.of("cryptsetup", "reencrypt", "--encrypt", "--init-only", "--type", "luks2",
-                "--batch-mode", "--reduce-device-size", (reduceBytes >> 20) + "M", "--sector-size", "512", "--uuid", luksUuid,
-                "--key-file", "-"));
-        argv.addAll(pbkdfArguments);
-        argv.add(device);
-        Commands.require(runner, new Command(argv, passphrase, INIT), ExecuteError.LUKS_INIT_FAILED,
-                "check that " + device + " is not mounted or in use and that dm-crypt is available (modprobe dm_crypt)");
+    public void initEncryptInPlace(String device, String luksUuid, long reduceBytes, SecretBytes passphrase, String tokenJson) {
+        nativeInit.inPlace(device, luksUuid, reduceBytes, passphrase, tokenJson);
     }
 
     @Override
-    public void initEncryptDetached(String device, String header, String luksUuid, SecretBytes passphrase) {
-        try {
-            java.nio.file.Path dir = java.nio.file.Path.of(header).toAbsolutePath().getParent();
-            java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-        } catch (java.io.IOException e) {
-            throw new AgentException(ExecuteError.LUKS_INIT_FAILED, "cannot create the folder of " + header + ": " + e.getMessage(),
-                    "check that /var/lib/guestcrypt is writable by root");
-        }
-        List<String> argv = new ArrayList<>(List.of("cryptsetup", "reencrypt", "--encrypt", "--init-only", "--type", "luks2",
-                "--batch-mode", "--header", header, "--sector-size", "512", "--uuid", luksUuid, "--key-file", "-"));
-        argv.addAll(pbkdfArguments);
-        argv.add(device);
-        Commands.require(runner, new Command(argv, passphrase, INIT), ExecuteError.LUKS_INIT_FAILED,
-                "check that " + device + " is not mounted or in use and that dm-crypt is available (modprobe dm_crypt)");
+    public void initEncryptDetached(String device, String header, String luksUuid, SecretBytes passphrase, String tokenJson) {
+        nativeInit.detached(device, header, luksUuid, passphrase, tokenJson);
     }
 
     @Override

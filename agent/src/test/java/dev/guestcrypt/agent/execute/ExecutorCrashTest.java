@@ -45,7 +45,7 @@ class ExecutorCrashTest {
         assertThat(m.fsBytes()).isEqualTo(FakeMachine.DEVICE_BYTES - Planner.HEADER_ROOM_BYTES);
         assertThat(m.storedKeys()).isEqualTo(1);
         assertThat(m.log()).containsSubsequence("key stored", "unmounted /data", "checked", "shrunk to " + m.fsBytes(),
-                "boot config switched", "luks initialised", "token added", "activated gc-data", "mounted /dev/mapper/gc-data",
+                "boot config switched", "luks initialised", "activated gc-data", "mounted /dev/mapper/gc-data",
                 "encryption finished");
         // Nothing left to do on the next pass.
         assertThat(reconciler(m, journal).pass(settings(), () -> false).outcomes()).isEmpty();

@@ -346,7 +346,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     }
 
     @Override
-    public void initEncryptInPlace(String device, String uuid, long reduceBytes, SecretBytes passphrase) {
+    public void initEncryptInPlace(String device, String uuid, long reduceBytes, SecretBytes passphrase, String tokenJson) {
         if (mounts.containsValue(device)) {
             throw new AssertionError("LUKS header written on mounted " + device);
         }
@@ -356,6 +356,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         requireStored(passphrase);
         luksUuid = uuid;
         reencrypting = true;
+        tokens.add(tokenJson);
         changed("luks initialised");
     }
 
@@ -375,7 +376,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     }
 
     @Override
-    public void initEncryptDetached(String device, String headerFile, String uuid, SecretBytes passphrase) {
+    public void initEncryptDetached(String device, String headerFile, String uuid, SecretBytes passphrase, String tokenJson) {
         if (mounts.containsValue(raw(device))) {
             throw new AssertionError("LUKS header written for mounted " + device);
         }
@@ -392,6 +393,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         header = headerFile;
         luksUuid = uuid;
         reencrypting = true;
+        tokens.add(tokenJson);
         changed("luks initialised (detached)");
     }
 
@@ -412,6 +414,10 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
 
     @Override
     public void addToken(String device, String tokenJson) {
+        if (reencrypting) {
+            throw new AgentException(ExecuteError.LUKS_INIT_FAILED, "Operation incompatible with device marked for LUKS2 reencryption",
+                    "as LUKS2 does");
+        }
         tokens.add(tokenJson);
         changed("token added");
     }

@@ -4,6 +4,8 @@ import dev.guestcrypt.agent.execute.OperationContext;
 import dev.guestcrypt.agent.execute.Step;
 import dev.guestcrypt.agent.journal.JournalSteps;
 import dev.guestcrypt.agent.keys.KeyTokenCodec;
+import dev.guestcrypt.agent.error.AgentException;
+import dev.guestcrypt.agent.execute.ExecuteError;
 import dev.guestcrypt.agent.plan.Planner;
 
 /**
@@ -25,18 +27,22 @@ public final class InitLuksStep implements Step {
     @Override
     public void run(OperationContext ctx) {
         String uuid = ctx.get(OperationContext.LUKS_UUID);
+        String token = ctx.get(OperationContext.TOKEN);
         if (!ctx.ports().crypto().hasLuksHeader(ctx.luksPath(), uuid)) {
             if (ctx.header() != null) {
-                ctx.ports().crypto().initEncryptDetached(ctx.device(), ctx.header(), uuid, ctx.passphrase());
+                ctx.ports().crypto().initEncryptDetached(ctx.device(), ctx.header(), uuid, ctx.passphrase(), token);
             } else {
-                ctx.ports().crypto().initEncryptInPlace(ctx.device(), uuid, Planner.HEADER_ROOM_BYTES, ctx.passphrase());
+                ctx.ports().crypto().initEncryptInPlace(ctx.device(), uuid, Planner.HEADER_ROOM_BYTES, ctx.passphrase(), token);
             }
         }
-        String token = ctx.get(OperationContext.TOKEN);
         String type = KeyTokenCodec.fromJson(token).type();
         boolean present = ctx.ports().crypto().tokens(ctx.luksPath()).stream().anyMatch(t -> sameType(t, type));
-        if (!present) {
+        if (!present && !ctx.ports().crypto().reencryptionInProgress(ctx.luksPath())) {
             ctx.ports().crypto().addToken(ctx.luksPath(), token);
+        } else if (!present) {
+            throw new AgentException(ExecuteError.NO_KEY_TOKEN, ctx.luksPath() + " has a LUKS2 header without the guestcrypt token,"
+                    + " and LUKS2 refuses new tokens until the encryption finishes", "finish it by hand: cryptsetup reencrypt --resume-only "
+                    + ctx.device() + ", then run the agent again");
         }
     }
 

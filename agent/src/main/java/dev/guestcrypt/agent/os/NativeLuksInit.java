@@ -1,0 +1,93 @@
+package dev.guestcrypt.agent.os;
+
+import dev.guestcrypt.agent.error.AgentException;
+import dev.guestcrypt.agent.execute.ExecuteError;
+import dev.guestcrypt.agent.keys.KeyTokenCodec;
+import dev.guestcrypt.nativebind.luks.CryptsetupException;
+import dev.guestcrypt.nativebind.luks.FormatParams;
+import dev.guestcrypt.nativebind.luks.HeaderSetup;
+import dev.guestcrypt.nativebind.luks.InPlaceEncryptParams;
+import dev.guestcrypt.nativebind.luks.LuksConversions;
+import dev.guestcrypt.nativebind.luks.Pbkdf;
+import dev.guestcrypt.nativebind.luks.RunOptions;
+import dev.guestcrypt.nativebind.secret.SecretBytes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * Writes the LUKS2 header through libcryptsetup, with the key token written into the new header
+ * before the pending encryption is recorded: once it is, LUKS2 refuses token changes until the
+ * encryption has finished, and the token is what opens the volume at boot in the meantime.
+ */
+public final class NativeLuksInit {
+    private final Path workDir;
+    private final Pbkdf pbkdf;
+
+    /**
+     * @param workDir persistent folder for the temporary header of in-place encryption (a crash
+     *                while the header moves to the device needs it)
+     * @param pbkdf   key derivation ({@link Pbkdf#libraryDefault()} in production)
+     */
+    public NativeLuksInit(Path workDir, Pbkdf pbkdf) {
+        this.workDir = workDir;
+        this.pbkdf = pbkdf;
+    }
+
+    public void inPlace(String device, String luksUuid, long reduceBytes, SecretBytes passphrase, String tokenJson) {
+        run(device, () -> LuksConversions.initEncryptInPlace(new InPlaceEncryptParams(Path.of(device), format(luksUuid),
+                reduceBytes / 2, work()), passphrase, tokenWriter(tokenJson)));
+    }
+
+    public void detached(String device, String header, String luksUuid, SecretBytes passphrase, String tokenJson) {
+        run(device, () -> {
+            folder(Path.of(header).toAbsolutePath().getParent());
+            return LuksConversions.initEncryptDetached(Path.of(header), Path.of(device), format(luksUuid), passphrase,
+                    RunOptions.defaults(), tokenWriter(tokenJson));
+        });
+    }
+
+    private FormatParams format(String luksUuid) {
+        return FormatParams.builder().cipher("aes", "xts-plain64").keySizeBytes(64).sectorSize(512).uuid(luksUuid).pbkdf(pbkdf)
+                .build();
+    }
+
+    /** The token, bound to the keyslot the passphrase actually landed in. */
+    private static HeaderSetup tokenWriter(String tokenJson) {
+        return (header, keyslot) -> header.tokens().write(KeyTokenCodec.toJson(KeyTokenCodec.fromJson(tokenJson)
+                .withKeyslots(List.of(keyslot))));
+    }
+
+    private Path work() {
+        folder(workDir);
+        return workDir;
+    }
+
+    private static void folder(Path dir) {
+        try {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new AgentException(ExecuteError.LUKS_INIT_FAILED, "cannot create " + dir + ": " + e.getMessage(),
+                    "check that /var/lib/guestcrypt is writable by root");
+        }
+    }
+
+    private interface Init {
+        Object call();
+    }
+
+    private static void run(String device, Init init) {
+        try {
+            init.call();
+        } catch (CryptsetupException e) {
+            throw new AgentException(ExecuteError.LUKS_INIT_FAILED, "writing the LUKS2 header on " + device + " failed: " + e.getMessage(),
+                    "check that " + device + " is not mounted or in use; the operation retries on the next pass", e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new AgentException(ExecuteError.LUKS_INIT_FAILED, "cannot write the LUKS2 header on " + device + ": " + e.getMessage(),
+                    "check the device and free space; the operation retries on the next pass", e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.guestcrypt.agent.os;
+
+import dev.guestcrypt.agent.error.AgentException;
+import dev.guestcrypt.agent.execute.Command;
+import dev.guestcrypt.agent.keys.KeyTokenCodec;
+import dev.guestcrypt.agent.keys.KeyVaultToken;
+import dev.guestcrypt.nativebind.luks.Pbkdf;
+import dev.guestcrypt.nativebind.secret.SecretBytes;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The real LUKS2 header steps on image files (no device-mapper needed): header and token written
+ * together, the pending encryption visible, and LUKS2's refusal of token changes in between.
+ */
+class CryptsetupOnImageTest {
+    @TempDir
+    Path dir;
+    private final ProcessCommandRunner runner = new ProcessCommandRunner();
+    private CryptsetupCli cryptsetup;
+    private final String token = KeyTokenCodec.toJson(new KeyVaultToken("https://v.vault.azure.net", "s1",
+            "0123456789abcdef0123456789abcdef", null, List.of()));
+
+    @BeforeEach
+    void tools() {
+        assumeTrue(runner.run(Command.of(Duration.ofSeconds(20), "cryptsetup", "--version")).ok(), "cryptsetup is not installed");
+        cryptsetup = new CryptsetupCli(runner, List.of("--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000"),
+                new NativeLuksInit(dir.resolve("work"), Pbkdf.cheapForTests()));
+    }
+
+    private static SecretBytes passphrase() {
+        return SecretBytes.takeFrom("correct horse battery staple".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void inPlaceHeaderCarriesTheTokenFromTheStartAndTheEncryptionCompletes() throws Exception {
+        Path image = dir.resolve("data.img");
+        assertThat(runner.run(Command.of(Duration.ofSeconds(60), "truncate", "-s", "160M", image.toString())).ok()).isTrue();
+        assertThat(runner.run(Command.of(Duration.ofSeconds(60), "mkfs.ext4", "-q", "-F", image.toString())).ok()).isTrue();
+        assertThat(runner.run(Command.of(Duration.ofSeconds(60), "resize2fs", image.toString(), "128M")).ok()).isTrue();
+        String uuid = UUID.randomUUID().toString();
+        try (SecretBytes pass = passphrase()) {
+            cryptsetup.initEncryptInPlace(image.toString(), uuid, 32L << 20, pass, token);
+            assertThat(cryptsetup.hasLuksHeader(image.toString(), uuid)).isTrue();
+            assertThat(cryptsetup.hasLuksHeader(image.toString(), UUID.randomUUID().toString())).isFalse();
+            assertThat(cryptsetup.reencryptionInProgress(image.toString())).isTrue();
+            assertThat(cryptsetup.tokens(image.toString())).singleElement().satisfies(t -> {
+                assertThat(KeyTokenCodec.fromJson(t)).isInstanceOf(KeyVaultToken.class);
+                assertThat(KeyTokenCodec.fromJson(t).keyslots()).containsExactly(0);
+            });
+            assertThatThrownBy(() -> cryptsetup.addToken(image.toString(), token)).isInstanceOf(AgentException.class)
+                    .hasMessageContaining("token import");
+            // Init again (a resumed step) is a no-op: same UUID, one token.
+            cryptsetup.initEncryptInPlace(image.toString(), uuid, 32L << 20, pass, token);
+            assertThat(cryptsetup.tokens(image.toString())).hasSize(1);
+            // Finish offline (online needs device-mapper; an image file must be declared offline), passphrase on stdin only.
+            assertThat(runner.run(new Command(List.of("cryptsetup", "reencrypt", "--resume-only", "--batch-mode", "--force-offline-reencrypt", "--key-file", "-",
+                    image.toString()), pass, Duration.ofMinutes(5))).ok()).isTrue();
+        }
+        assertThat(cryptsetup.reencryptionInProgress(image.toString())).isFalse();
+        assertThat(cryptsetup.tokens(image.toString())).hasSize(1);
+        assertThat(indexOf(Files.readAllBytes(image), "correct horse".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void detachedHeaderFileHoldsTokenAndPendingEncryption() throws Exception {
+        Path image = dir.resolve("xfs.img");
+        assertThat(runner.run(Command.of(Duration.ofSeconds(60), "truncate", "-s", "64M", image.toString())).ok()).isTrue();
+        Path header = dir.resolve("headers/h.luks");
+        String uuid = UUID.randomUUID().toString();
+        try (SecretBytes pass = passphrase()) {
+            cryptsetup.initEncryptDetached(image.toString(), header.toString(), uuid, pass, token);
+        }
+        assertThat(cryptsetup.hasLuksHeader(header.toString(), uuid)).isTrue();
+        assertThat(cryptsetup.reencryptionInProgress(header.toString())).isTrue();
+        assertThat(cryptsetup.tokens(header.toString())).hasSize(1);
+        cryptsetup.backupHeader(header.toString(), header + ".bak");
+        assertThat(Files.size(Path.of(header + ".bak"))).isPositive();
+    }
+}
