@@ -16,7 +16,8 @@ import java.time.Duration;
 
 /**
  * Makes the guest trust the Key Vault emulator's test CA, in both places the agent's world looks:
- * the system store (/usr/local/share/ca-certificates + update-ca-certificates, which curl uses),
+ * the system store (/usr/local/share/ca-certificates, its hash link and the bundle
+ * /etc/ssl/certs/ca-certificates.crt, exactly as update-ca-certificates would leave them),
  * the JDK's cacerts (what ca-certificates-java would write, done from the host), and
  * /etc/guestcrypt/trust.p12, the agent's own trust store when present.
  */
@@ -50,9 +51,13 @@ public final class GuestTrust {
     public static void install(GuestVm vm, String caPem, byte[] trustStoreP12) {
         vm.shOk("mkdir -p /usr/local/share/ca-certificates");
         vm.writeFile(SYSTEM_CA_FILE, caPem.getBytes(StandardCharsets.US_ASCII), "0644");
-        // The JDK store is updated from the host below: the Java hook of update-ca-certificates
-        // would start a JVM under emulation, which takes minutes on a busy machine.
-        vm.shOk("mkdir -p /run/gcvm-no-hooks && update-ca-certificates --hooksdir /run/gcvm-no-hooks >/dev/null", Duration.ofMinutes(3));
+        // What update-ca-certificates would do for one added local CA, done directly: its full run
+        // (one openssl per certificate, then a JVM for the Java hook) takes minutes under
+        // emulation on a busy machine. The JDK store is updated from the host below.
+        vm.shOk("set -e; cd /etc/ssl/certs; ln -sfn " + SYSTEM_CA_FILE + " guestcrypt-test-ca.pem;"
+                + " ln -sfn guestcrypt-test-ca.pem \"$(openssl x509 -hash -noout -in " + SYSTEM_CA_FILE + ").0\";"
+                + " grep -qF \"$(sed -n 2p " + SYSTEM_CA_FILE + ")\" ca-certificates.crt || cat " + SYSTEM_CA_FILE + " >> ca-certificates.crt;"
+                + " sync ca-certificates.crt", Duration.ofMinutes(3));
         vm.writeFile(JDK_CACERTS, withCa(vm.readFile(JDK_CACERTS), caPem), "0644");
         if (trustStoreP12 != null) {
             vm.shOk("mkdir -p /etc/guestcrypt");

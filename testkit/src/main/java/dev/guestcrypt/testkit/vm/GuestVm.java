@@ -155,7 +155,7 @@ public final class GuestVm implements AutoCloseable {
     public void reset() {
         timer.time("abrupt reset", () -> {
             try {
-                qmp.execute("system_reset", null);
+                qmp.executeNoWait("system_reset"); // with -no-reboot qemu exits at once, often before answering
             } catch (IOException e) {
                 throw failure("system_reset failed: " + e.getMessage(), false);
             }

@@ -20,4 +20,9 @@ final class QmpChannel extends JsonLineChannel {
     JsonNode execute(String command, JsonNode arguments) throws IOException {
         return call(command, arguments, TIMEOUT);
     }
+
+    /** Sends a command whose effect may end qemu before it answers (system_reset under -no-reboot). */
+    void executeNoWait(String command) throws IOException {
+        send(JSON.createObjectNode().put("execute", command).put("id", nextId()));
+    }
 }

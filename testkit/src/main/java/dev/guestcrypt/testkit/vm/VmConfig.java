@@ -31,7 +31,7 @@ public record VmConfig(String name, VmImage.Layout layout, int memoryMiB, int cp
         private int imdsPort;
         private int vaultPort;
         private final List<String> vaultHosts = new ArrayList<>(List.of("login.microsoftonline.com"));
-        private Duration bootTimeout = Duration.ofSeconds(180);
+        private Duration bootTimeout = Duration.ofSeconds(360); // generous: CI machines may be busy
 
         private Builder(String name) {
             this.name = name;
