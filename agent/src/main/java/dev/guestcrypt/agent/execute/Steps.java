@@ -3,6 +3,7 @@ package dev.guestcrypt.agent.execute;
 import dev.guestcrypt.agent.execute.steps.ActivateStep;
 import dev.guestcrypt.agent.execute.steps.CheckFilesystemStep;
 import dev.guestcrypt.agent.execute.steps.EncryptOnlineStep;
+import dev.guestcrypt.agent.execute.steps.EnsureTokenStep;
 import dev.guestcrypt.agent.execute.steps.InitLuksStep;
 import dev.guestcrypt.agent.execute.steps.MountStep;
 import dev.guestcrypt.agent.execute.steps.ProtectKeyStep;
@@ -19,12 +20,13 @@ public final class Steps {
     /** Online encryption with the header in a file on the OS disk (xfs, which cannot shrink): no check, no shrink. */
     public static List<Step> encryptDetached() {
         return List.of(new ProtectKeyStep(), new UnmountStep(), new SwitchBootConfigStep(), new InitLuksStep(), new ActivateStep(),
-                new MountStep(), new EncryptOnlineStep(), new dev.guestcrypt.agent.execute.steps.BackUpHeaderStep());
+                new MountStep(), new EncryptOnlineStep(), new EnsureTokenStep(), new dev.guestcrypt.agent.execute.steps.BackUpHeaderStep());
     }
 
     /** Online in-place encryption of an ext2/3/4 data volume. */
     public static List<Step> encryptInPlace(ShrinkFilesystemStep.DeviceSize deviceSize) {
         return List.of(new ProtectKeyStep(), new UnmountStep(), new CheckFilesystemStep(), new ShrinkFilesystemStep(deviceSize),
-                new SwitchBootConfigStep(), new InitLuksStep(), new ActivateStep(), new MountStep(), new EncryptOnlineStep());
+                new SwitchBootConfigStep(), new InitLuksStep(), new ActivateStep(), new MountStep(), new EncryptOnlineStep(),
+                new EnsureTokenStep());
     }
 }

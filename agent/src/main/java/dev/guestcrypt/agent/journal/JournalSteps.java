@@ -15,6 +15,7 @@ public final class JournalSteps {
     public static final String MOUNTED = "MOUNTED";
     public static final String ENCRYPTED = "ENCRYPTED";
     public static final String HEADER_BACKED_UP = "HEADER_BACKED_UP";
+    public static final String TOKEN_ENSURED = "TOKEN_ENSURED";
     /** The operation finished: the volume is fully encrypted. */
     public static final String DONE = "DONE";
     /** The operation stopped before anything irreversible and everything was put back. */

@@ -98,6 +98,17 @@ class ExecutorCrashTest {
     }
 
     @Test
+    void aHeaderWrittenWithoutTheTokenGetsItWhenTheEncryptionFinishes() throws Exception {
+        FakeMachine m = new FakeMachine(tmp);
+        m.setInitWithoutToken(true);
+        Journal journal = new Journal(tmp.resolve("journal"));
+        reconciler(m, journal).pass(settings(), () -> false);
+        assertThat(m.headerTokens()).singleElement().satisfies(t -> assertThat(t).contains("guestcrypt-local-file"));
+        assertThat(m.log()).containsSubsequence("encryption finished", "token added");
+        assertEncryptedAndWired(m, journal);
+    }
+
+    @Test
     void aBusyVolumeIsRefusedAndLeftAsItWas() throws Exception {
         FakeMachine m = new FakeMachine(tmp);
         Journal journal = new Journal(tmp.resolve("journal"));

@@ -59,6 +59,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     private int crashAfter = -1;
     private boolean busy;
     private boolean fsckFails;
+    private boolean initWithoutToken;
     private final List<String> log = new ArrayList<>();
     private final String fsType;
     private String header;
@@ -98,6 +99,15 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
 
     public void setBusy(boolean busy) {
         this.busy = busy;
+    }
+
+    /** Headers written without the token, as an older agent did. */
+    public void setInitWithoutToken(boolean without) {
+        this.initWithoutToken = without;
+    }
+
+    public List<String> headerTokens() {
+        return List.copyOf(tokens);
     }
 
     public void setFsckFails(boolean fails) {
@@ -356,7 +366,9 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         requireStored(passphrase);
         luksUuid = uuid;
         reencrypting = true;
-        tokens.add(tokenJson);
+        if (!initWithoutToken) {
+            tokens.add(tokenJson);
+        }
         changed("luks initialised");
     }
 

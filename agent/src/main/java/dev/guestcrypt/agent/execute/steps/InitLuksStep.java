@@ -4,8 +4,6 @@ import dev.guestcrypt.agent.execute.OperationContext;
 import dev.guestcrypt.agent.execute.Step;
 import dev.guestcrypt.agent.journal.JournalSteps;
 import dev.guestcrypt.agent.keys.KeyTokenCodec;
-import dev.guestcrypt.agent.error.AgentException;
-import dev.guestcrypt.agent.execute.ExecuteError;
 import dev.guestcrypt.agent.plan.Planner;
 
 /**
@@ -14,6 +12,7 @@ import dev.guestcrypt.agent.plan.Planner;
  * it is finished.
  */
 public final class InitLuksStep implements Step {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(InitLuksStep.class.getName());
     @Override
     public String name() {
         return JournalSteps.LUKS_INITIALISED;
@@ -40,13 +39,13 @@ public final class InitLuksStep implements Step {
         if (!present && !ctx.ports().crypto().reencryptionInProgress(ctx.luksPath())) {
             ctx.ports().crypto().addToken(ctx.luksPath(), token);
         } else if (!present) {
-            throw new AgentException(ExecuteError.NO_KEY_TOKEN, ctx.luksPath() + " has a LUKS2 header without the guestcrypt token,"
-                    + " and LUKS2 refuses new tokens until the encryption finishes", "finish it by hand: cryptsetup reencrypt --resume-only "
-                    + ctx.device() + ", then run the agent again");
+            // A header written without the token (older agent): LUKS2 takes new tokens only once the
+            // encryption finished; until then the journal's copy of the token opens the volume.
+            LOG.warning(() -> ctx.luksPath() + " has no guestcrypt token yet; it is added when the encryption finishes");
         }
     }
 
-    private static boolean sameType(String tokenJson, String type) {
+    static boolean sameType(String tokenJson, String type) {
         return tokenJson.replace(" ", "").contains("\"type\":\"" + type + "\"");
     }
 }
