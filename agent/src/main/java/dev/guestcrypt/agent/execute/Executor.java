@@ -146,10 +146,8 @@ public final class Executor {
             List<Step> steps = OperationContext.KIND_DETACHED.equals(history.data().get(OperationContext.KIND)) ? detachedSteps
                     : inPlaceSteps;
             for (Step step : steps) {
-                if (history.has(step.name())) {
-                    if (step.reassertOnResume() && !history.has(JournalSteps.LUKS_INITIALISED)) {
-                        step.run(ctx);
-                    }
+                boolean recorded = history.has(step.name());
+                if (recorded && !step.reassertOnResume(history)) {
                     continue;
                 }
                 if (stopRequested.getAsBoolean()) {
@@ -168,8 +166,10 @@ public final class Executor {
                     append(op, history.volume(), JournalSteps.FAILED, Map.of(Planner.DATA_ERROR, error.describe(), "step", step.name()));
                     return new Outcome(op, history.volume(), Outcome.Result.FAILED, error);
                 }
-                append(op, history.volume(), step.name(), ctx.takeProduced());
-                history = new OperationHistory(op, history.volume(), appendRecord(history, step.name()));
+                if (!recorded) {
+                    append(op, history.volume(), step.name(), ctx.takeProduced());
+                    history = new OperationHistory(op, history.volume(), appendRecord(history, step.name()));
+                }
             }
             append(op, history.volume(), JournalSteps.DONE, Map.of());
             return new Outcome(op, history.volume(), Outcome.Result.DONE, null);

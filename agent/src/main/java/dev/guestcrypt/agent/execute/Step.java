@@ -21,7 +21,7 @@ public interface Step {
      * Whether the step must be re-asserted when an operation resumes although the journal records
      * it (a reboot can undo its effect: the boot mounts a file system the step had unmounted).
      */
-    default boolean reassertOnResume() {
+    default boolean reassertOnResume(dev.guestcrypt.agent.journal.OperationHistory history) {
         return false;
     }
 }

@@ -109,6 +109,23 @@ class ExecutorCrashTest {
     }
 
     @Test
+    void whenTheBootUnlockFailsMidEncryptionTheDaemonOpensMountsAndFinishes() throws Exception {
+        FakeMachine m = new FakeMachine(tmp);
+        Journal journal = new Journal(tmp.resolve("journal"));
+        m.crashAfter(12);
+        try {
+            reconciler(m, journal).pass(settings(), () -> false);
+        } catch (FakeMachine.Crash expected) {
+            // power lost mid-encryption
+        }
+        m.setBootUnlockFails(true);
+        m.reboot();
+        assertThat(m.mountedFrom("/data")).isEmpty();
+        reconciler(m, journal).pass(settings(), () -> false);
+        assertEncryptedAndWired(m, journal);
+    }
+
+    @Test
     void aBusyVolumeIsRefusedAndLeftAsItWas() throws Exception {
         FakeMachine m = new FakeMachine(tmp);
         Journal journal = new Journal(tmp.resolve("journal"));

@@ -60,6 +60,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     private boolean busy;
     private boolean fsckFails;
     private boolean initWithoutToken;
+    private boolean bootUnlockFails;
     private final List<String> log = new ArrayList<>();
     private final String fsType;
     private String header;
@@ -106,6 +107,11 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         this.initWithoutToken = without;
     }
 
+    /** The boot unit cannot reach the vault: mappings stay closed after {@link #reboot()}. */
+    public void setBootUnlockFails(boolean fails) {
+        this.bootUnlockFails = fails;
+    }
+
     public List<String> headerTokens() {
         return List.copyOf(tokens);
     }
@@ -134,7 +140,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
             }
             if (line.spec().startsWith("/dev/mapper/")) {
                 String name = line.spec().substring("/dev/mapper/".length());
-                if (luksUuid != null && !tokens.isEmpty() && (header == null || Files.exists(Path.of(header)))) {
+                if (luksUuid != null && !tokens.isEmpty() && !bootUnlockFails && (header == null || Files.exists(Path.of(header)))) {
                     try (SecretBytes p = unlocking().unprotect(KeyTokenCodec.fromJson(tokens.get(0)))) {
                         active.add(name);
                     }

@@ -16,6 +16,12 @@ public final class ActivateStep implements Step {
         return false;
     }
 
+    /** After a reboot the boot unit may not have opened it (vault down, token not yet in the header). */
+    @Override
+    public boolean reassertOnResume(dev.guestcrypt.agent.journal.OperationHistory history) {
+        return true;
+    }
+
     @Override
     public void run(OperationContext ctx) {
         String name = ctx.get(OperationContext.MAPPER_NAME);

@@ -16,6 +16,12 @@ public final class MountStep implements Step {
         return false;
     }
 
+    /** After a reboot its nofail fstab line may have found the mapping closed. */
+    @Override
+    public boolean reassertOnResume(dev.guestcrypt.agent.journal.OperationHistory history) {
+        return true;
+    }
+
     @Override
     public void run(OperationContext ctx) {
         String mountPoint = ctx.get(OperationContext.MOUNT_POINT);

@@ -18,8 +18,8 @@ public final class UnmountStep implements Step {
 
     /** A reboot before the header is written mounts the plain file system again. */
     @Override
-    public boolean reassertOnResume() {
-        return true;
+    public boolean reassertOnResume(dev.guestcrypt.agent.journal.OperationHistory history) {
+        return !history.has(JournalSteps.LUKS_INITIALISED);
     }
 
     @Override
