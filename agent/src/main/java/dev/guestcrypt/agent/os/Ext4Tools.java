@@ -22,6 +22,11 @@ public final class Ext4Tools implements FilesystemTool {
     public void check(String device) {
         // -p repairs only what is safe without a human; exit 1 and 2 mean "fixed".
         CommandResult r = runner.run(Command.of(LONG, "e2fsck", "-f", "-p", device));
+        if (!r.timedOut() && (r.exitCode() & 8) != 0) {
+            throw new AgentException(ExecuteError.FILESYSTEM_CHECK_FAILED, "e2fsck could not check " + device
+                    + " (exit " + r.exitCode() + ", the device may still be mounted or in use): " + r.lastLine(),
+                    "make sure nothing holds " + device + " (findmnt " + device + "; fuser -vm " + device + "), then run the encryption again");
+        }
         if (r.timedOut() || r.exitCode() < 0 || r.exitCode() > 2) {
             throw new AgentException(ExecuteError.FILESYSTEM_CHECK_FAILED, "the file system on " + device
                     + " has errors that e2fsck will not fix unattended (exit " + r.exitCode() + "): " + r.lastLine(),

@@ -151,7 +151,7 @@ public final class AgentService {
                     continue;
                 }
                 String last = op.get().lastStep();
-                String error = op.get().value(Planner.DATA_ERROR).orElse("");
+                String error = op.get().value(Planner.DATA_ERROR).orElse("").replaceAll(" Fix: .*$", "");
                 if (last.equals(JournalSteps.DONE)) {
                     ended.put(v.volumeKey(), new Outcome(op.get().operation(), v.volumeKey(), Outcome.Result.DONE, null));
                     listener.say(v.mountPoint() + ": encrypted");

@@ -126,6 +126,15 @@ class ExecutorCrashTest {
     }
 
     @Test
+    void anLvmVolumeMountedFromADeviceMapperPathIsUnmountedToo() throws Exception {
+        FakeMachine m = new FakeMachine(tmp, "ext4", "/dev/mapper/vgdata-lv");
+        Journal journal = new Journal(tmp.resolve("journal"));
+        reconciler(m, journal).pass(settings(), () -> false);
+        assertThat(m.log()).contains("unmounted /data", "checked");
+        assertEncryptedAndWired(m, journal);
+    }
+
+    @Test
     void aBusyVolumeIsRefusedAndLeftAsItWas() throws Exception {
         FakeMachine m = new FakeMachine(tmp);
         Journal journal = new Journal(tmp.resolve("journal"));

@@ -63,6 +63,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     private boolean bootUnlockFails;
     private final List<String> log = new ArrayList<>();
     private final String fsType;
+    private final String dev;
     private String header;
 
     public FakeMachine(Path root) throws IOException {
@@ -70,6 +71,12 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     }
 
     public FakeMachine(Path root, String fsType) throws IOException {
+        this(root, fsType, DEVICE);
+    }
+
+    /** @param dev the volume's device, e.g. {@code /dev/mapper/vg-data} for an LVM volume */
+    public FakeMachine(Path root, String fsType, String dev) throws IOException {
+        this.dev = dev;
         this.fsType = fsType;
         this.etc = Files.createDirectories(root.resolve("etc"));
         this.keyDir = root.resolve("keys");
@@ -78,7 +85,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         Files.writeString(etc.resolve("fstab"), "# static file systems\nLABEL=root / ext4 defaults 0 1\nUUID=" + FS_UUID
                 + " /data " + fsType + " defaults,noatime 0 2\n");
         Files.writeString(etc.resolve("crypttab"), "# <name> <device> <key> <options>\n");
-        mounts.put("/data", DEVICE);
+        mounts.put("/data", dev);
     }
 
     public Path etc() {
@@ -147,7 +154,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
                     mounts.put("/data", line.spec());
                 }
             } else if (luksUuid == null) {
-                mounts.put("/data", DEVICE);
+                mounts.put("/data", dev);
             } else if (!line.hasOption("nofail")) {
                 throw new AssertionError("boot would stop in the emergency shell: fstab mounts the raw device that now has a LUKS header");
             }
@@ -180,11 +187,11 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
 
     public Ports ports() {
         return new Ports(this, new dev.guestcrypt.agent.keys.PassphraseGenerator(new java.security.SecureRandom(), 64), this, this, this,
-                bootConfig(), "vm1", p -> p.equals(DEVICE) ? STABLE : p, etc.getParent().resolve("headers").toString());
+                bootConfig(), "vm1", p -> p.equals(dev) ? STABLE : p, etc.getParent().resolve("headers").toString());
     }
 
-    private static String raw(String path) {
-        return path.equals(STABLE) ? DEVICE : path;
+    private String raw(String path) {
+        return path.equals(STABLE) ? dev : path;
     }
 
     public long storedKeys() throws IOException {
@@ -204,13 +211,13 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         Map<String, LuksInfo> luks = new HashMap<>();
         if (luksUuid == null || header != null) {
             String fs = luksUuid == null || encryptedBytes == 0 ? fsType : "";
-            devices.add(new BlockDevice("vdb", DEVICE, "disk", DEVICE_BYTES, fs, fs.isEmpty() ? "" : FS_UUID, "", "254:16",
-                    mounts.containsValue(DEVICE) ? List.of("/data") : List.of(), List.of(), "", false));
+            devices.add(new BlockDevice("vdb", dev, "disk", DEVICE_BYTES, fs, fs.isEmpty() ? "" : FS_UUID, "", "254:16",
+                    mounts.containsValue(dev) ? List.of("/data") : List.of(), List.of(), "", false));
             if (luksUuid != null) {
                 luks.put("vdb", new LuksInfo(luksUuid, reencrypting, tokens.stream().findFirst(), header));
             }
         } else {
-            devices.add(new BlockDevice("vdb", DEVICE, "disk", DEVICE_BYTES, "crypto_LUKS", luksUuid, "", "254:16", List.of(), List.of(),
+            devices.add(new BlockDevice("vdb", dev, "disk", DEVICE_BYTES, "crypto_LUKS", luksUuid, "", "254:16", List.of(), List.of(),
                     "", false));
             luks.put("vdb", new LuksInfo(luksUuid, reencrypting, tokens.stream().findFirst(), null));
             for (String name : active) {
@@ -296,8 +303,8 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     @Override
     public void mount(String source, String mountPoint, String fsType, String options) {
         source = raw(source);
-        if (source.equals(DEVICE) && luksUuid != null) {
-            throw new AssertionError("mounting the raw device " + DEVICE + " that carries a LUKS header: corruption");
+        if (source.equals(dev) && luksUuid != null) {
+            throw new AssertionError("mounting the raw device " + dev + " that carries a LUKS header: corruption");
         }
         if (source.startsWith("/dev/mapper/") && !active.contains(source.substring(12))) {
             throw new AgentException(ExecuteError.MOUNT_FAILED, source + " does not exist", "open it");

@@ -25,8 +25,9 @@ public final class UnmountStep implements Step {
     @Override
     public void run(OperationContext ctx) {
         String mountPoint = ctx.get(OperationContext.MOUNT_POINT);
-        // Only the plain device: once the mapping is mounted there, the downtime is over.
-        if (ctx.ports().mounter().sourceAt(mountPoint).filter(source -> !source.startsWith("/dev/mapper/")).isPresent()) {
+        // Anything but our own mapping (an LVM volume is a /dev/mapper path too): once the
+        // mapping is mounted there, the downtime is over.
+        if (ctx.ports().mounter().sourceAt(mountPoint).filter(source -> !source.equals(ctx.mapperPath())).isPresent()) {
             ctx.ports().mounter().unmount(mountPoint);
         }
     }
