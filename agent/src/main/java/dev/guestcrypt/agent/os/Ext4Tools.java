@@ -22,6 +22,13 @@ public final class Ext4Tools implements FilesystemTool {
     public void check(String device) {
         // -p repairs only what is safe without a human; exit 1 and 2 mean "fixed".
         CommandResult r = runner.run(Command.of(LONG, "e2fsck", "-f", "-p", device));
+        // Exit 8 (operational error) right after the unmount is usually a short-lived holder
+        // (udev probing the device): settle and try again before giving up.
+        for (int attempt = 1; attempt < 4 && !r.timedOut() && (r.exitCode() & 8) != 0; attempt++) {
+            runner.run(Command.of(Duration.ofSeconds(30), "udevadm", "settle"));
+            sleep(1000L * attempt);
+            r = runner.run(Command.of(LONG, "e2fsck", "-f", "-p", device));
+        }
         if (!r.timedOut() && (r.exitCode() & 8) != 0) {
             throw new AgentException(ExecuteError.FILESYSTEM_CHECK_FAILED, "e2fsck could not check " + device
                     + " (exit " + r.exitCode() + ", the device may still be mounted or in use): " + r.lastLine(),
@@ -31,6 +38,14 @@ public final class Ext4Tools implements FilesystemTool {
             throw new AgentException(ExecuteError.FILESYSTEM_CHECK_FAILED, "the file system on " + device
                     + " has errors that e2fsck will not fix unattended (exit " + r.exitCode() + "): " + r.lastLine(),
                     "run 'e2fsck -f " + device + "' by hand, then run the encryption again (the volume was mounted back)");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
