@@ -42,7 +42,7 @@ public final class OnlineEncryptBench {
                     + "EOF");
 
             // Reference: the same steps by hand, key on stdin, cheap PBKDF so both sides pay the same
-            guest.shOk("(sh /root/downtime.sh /bench/ref ref &) ; sleep 1");
+            guest.shOk("(sh /root/downtime.sh /bench/ref ref >/dev/null 2>&1 &) ; sleep 1");
             String ref = guest.shOk("set -e; DEV=/dev/disk/by-id/virtio-ref; t0=$(date +%s%3N); umount /bench/ref; e2fsck -f -y -p $DEV >/dev/null;"
                     + " SIZE=$(($(blockdev --getsize64 $DEV)/1024 - 32768)); resize2fs $DEV ${SIZE}K >/dev/null 2>&1;"
                     + " K=$(head -c 48 /dev/urandom | base64); printf %s \"$K\" | cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 32M"
@@ -65,8 +65,8 @@ public final class OnlineEncryptBench {
             }
             Thread.sleep(5000);
             String idleRss = guest.shOk("ps -o rss= -p $(systemctl show -p MainPID --value guestcrypt-agent.service)").trim();
-            guest.shOk("(sh /root/downtime.sh /bench/gc gc &); (while [ ! -e /root/stop-gc ]; do ps -o rss= -p $(systemctl show -p MainPID --value"
-                    + " guestcrypt-agent.service) >> /root/rss-gc; sleep 0.5; done &); sleep 1");
+            guest.shOk("(sh /root/downtime.sh /bench/gc gc >/dev/null 2>&1 &); (while [ ! -e /root/stop-gc ]; do ps -o rss= -p $(systemctl show -p MainPID --value"
+                    + " guestcrypt-agent.service) >> /root/rss-gc; sleep 0.5; done >/dev/null 2>&1 &); sleep 1");
             ExecResult gc = guest.sh("t0=$(date +%s%3N); guestcrypt encrypt --volume-type data --key-vault " + vault.url()
                     + " --volumes /bench/gc --wait >/root/gc.out 2>&1; rc=$?; t1=$(date +%s%3N); touch /root/stop-gc; sleep 1;"
                     + " echo $rc $((t1-t0)) $(cat /root/downtime-gc) $(sort -n /root/rss-gc | tail -1)", null, Duration.ofMinutes(30));
