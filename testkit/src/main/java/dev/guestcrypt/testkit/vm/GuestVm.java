@@ -113,12 +113,13 @@ public final class GuestVm implements AutoCloseable {
                 throw failure(qemu.isAlive() ? "guest did not print " + READY_MARKER + " within "
                         + config.bootTimeout().toSeconds() + " s" : "qemu exited during boot (exit " + qemu.exitValue() + ")", false);
             }
-            bootId = line.replaceFirst(".*boot_id=", "").strip();
+            bootId = field(line, "boot_id");
             agent = new GuestAgentChannel(runDir.resolve("qga.sock"));
             if (!agent.sync(Duration.ofSeconds(60))) {
                 throw failure("qemu-guest-agent did not answer after the ready marker", false);
             }
-            timer.report("boot #" + boots + " to ready (kernel " + kernel.version() + ")", System.nanoTime() - start);
+            timer.report("boot #" + boots + " to ready (kernel " + kernel.version() + ", guest uptime "
+                    + field(line, "uptime") + " s)", System.nanoTime() - start);
             mapVaultHosts();
         } catch (IOException e) {
             throw failure("cannot talk to the VM: " + e.getMessage(), false);
@@ -440,6 +441,12 @@ public final class GuestVm implements AutoCloseable {
             qmp.close();
             qmp = null;
         }
+    }
+
+    /** The value of "name=value" in a marker line ("" when absent). */
+    static String field(String line, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + name + "=(\\S+)").matcher(line);
+        return m.find() ? m.group(1) : "";
     }
 
     static String quote(String s) {
