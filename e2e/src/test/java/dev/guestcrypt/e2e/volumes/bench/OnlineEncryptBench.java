@@ -43,7 +43,7 @@ public final class OnlineEncryptBench {
 
             // Reference: the same steps by hand, key on stdin, cheap PBKDF so both sides pay the same
             guest.shOk("(sh /root/downtime.sh /bench/ref ref >/dev/null 2>&1 &) ; sleep 1");
-            String ref = guest.shOk("set -e; DEV=/dev/disk/by-id/virtio-ref; t0=$(date +%s%3N); umount /bench/ref; e2fsck -f -y -p $DEV >/dev/null;"
+            String ref = guest.shOk("set -e; DEV=/dev/disk/by-id/virtio-ref; t0=$(date +%s%3N); umount /bench/ref; e2fsck -f -p $DEV >/dev/null;"
                     + " SIZE=$(($(blockdev --getsize64 $DEV)/1024 - 32768)); resize2fs $DEV ${SIZE}K >/dev/null 2>&1;"
                     + " K=$(head -c 48 /dev/urandom | base64); printf %s \"$K\" | cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 32M"
                     + " --init-only --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file - -q $DEV gc-ref;"
