@@ -50,7 +50,8 @@ public final class OnlineEncryptBench {
                     + " mount /dev/mapper/gc-ref /bench/ref; t1=$(date +%s%3N);"
                     + " printf %s \"$K\" | cryptsetup reencrypt --resume-only --key-file - -q $DEV; t2=$(date +%s%3N);"
                     + " touch /root/stop-ref; sleep 1; echo $((t1-t0)) $((t2-t0)) $(cat /root/downtime-ref)");
-            String[] r = ref.trim().split(" ");
+            String[] lines = ref.trim().split("\n");
+            String[] r = lines[lines.length - 1].trim().split(" ");
             double refTotal = Long.parseLong(r[1]) / 1000.0;
             double refMibS = 1024 / refTotal;
             guest.shOk(DataDisks.verify("ref", "/bench/ref"));
@@ -70,7 +71,8 @@ public final class OnlineEncryptBench {
             ExecResult gc = guest.sh("t0=$(date +%s%3N); guestcrypt encrypt --volume-type data --key-vault " + vault.url()
                     + " --volumes /bench/gc --wait >/root/gc.out 2>&1; rc=$?; t1=$(date +%s%3N); touch /root/stop-gc; sleep 1;"
                     + " echo $rc $((t1-t0)) $(cat /root/downtime-gc) $(sort -n /root/rss-gc | tail -1)", null, Duration.ofMinutes(30));
-            String[] g = gc.stdout().trim().split(" ");
+            String[] gl = gc.stdout().trim().split("\n");
+            String[] g = gl[gl.length - 1].trim().split(" ");
             if (!g[0].equals("0")) {
                 System.out.println("guestcrypt         : not measured: encrypt failed (exit " + g[0] + "): "
                         + guest.sh("tail -5 /root/gc.out").stdout().replace('\n', ' ').trim());
