@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The append-only journal of the agent's own steps: one JSON object per line, each line forced to
@@ -29,9 +30,16 @@ import java.util.TreeMap;
 public final class Journal {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
+    private final Consumer<JournalRecord> afterDurable;
 
     public Journal(Path file) {
+        this(file, record -> { });
+    }
+
+    /** {@code afterDurable} sees every record once it is on disk (fault injection hooks in here). */
+    public Journal(Path file, Consumer<JournalRecord> afterDurable) {
         this.file = file;
+        this.afterDurable = afterDurable;
     }
 
     public Path file() {
@@ -82,6 +90,7 @@ public final class Journal {
             throw new AgentException(JournalError.JOURNAL_WRITE_FAILED, "cannot write the journal " + file + ": " + e.getMessage(),
                     "check that " + file.getParent() + " exists, is writable by root and the disk is not full");
         }
+        afterDurable.accept(record);
     }
 
     /** Offset just after the last newline: anything beyond is a torn record. */

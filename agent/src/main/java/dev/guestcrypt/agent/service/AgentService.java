@@ -14,6 +14,7 @@ import dev.guestcrypt.agent.journal.JournalView;
 import dev.guestcrypt.agent.journal.OperationHistory;
 import dev.guestcrypt.agent.os.DesiredStateFile;
 import dev.guestcrypt.agent.os.OperationLock;
+import dev.guestcrypt.agent.os.PowerCutTrigger;
 import dev.guestcrypt.agent.os.StatusFile;
 import dev.guestcrypt.agent.plan.Plan;
 import dev.guestcrypt.agent.plan.Planner;
@@ -68,7 +69,7 @@ public final class AgentService {
         this.bootUnits = bootUnits;
         this.paths = paths;
         this.inventoryReader = inventoryReader;
-        this.journal = new Journal(paths.journal());
+        this.journal = new Journal(paths.journal(), PowerCutTrigger.system(paths.run()));
         this.ports = ports;
         this.desired = new DesiredStateFile(paths.desired());
         this.statusFile = new StatusFile(paths.status());
