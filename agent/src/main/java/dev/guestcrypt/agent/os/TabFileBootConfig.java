@@ -95,6 +95,9 @@ public final class TabFileBootConfig implements BootConfig {
         return join(lines);
     }
 
+    /** How long a switched mount waits for its mapping: above the unlock unit's default retry bound of 120 s. */
+    static final String DEVICE_TIMEOUT = "4min";
+
     /** The switched fstab options: the original ones plus what boot needs to wait for the unlock unit. */
     public static String switchedOptions(String original, String mapperName) {
         Set<String> options = new LinkedHashSet<>(List.of(original.split(",")));
@@ -102,6 +105,9 @@ public final class TabFileBootConfig implements BootConfig {
         options.add("nofail");
         options.add("_netdev");
         options.add("x-systemd.requires=guestcrypt-unlock@" + mapperName + ".service");
+        // The mapping appears only once the unlock unit has fetched the key (JVM start plus up to
+        // its retry bound); systemd's default 90 s for the device would fail the mount first.
+        options.add("x-systemd.device-timeout=" + DEVICE_TIMEOUT);
         return String.join(",", options);
     }
 

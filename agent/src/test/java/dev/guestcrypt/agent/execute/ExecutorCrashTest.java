@@ -186,7 +186,7 @@ class ExecutorCrashTest {
         assertThat(m.fullyEncrypted()).isTrue();
         assertThat(m.mountedFrom("/data")).contains("/dev/mapper/gc-data");
         assertThat(m.fstab()).contains("/dev/mapper/gc-data\t/data\t" + fs + "\tdefaults,noatime,nofail,_netdev,"
-                + "x-systemd.requires=guestcrypt-unlock@gc-data.service\t0\t2")
+                + "x-systemd.requires=guestcrypt-unlock@gc-data.service,x-systemd.device-timeout=4min\t0\t2")
                 .contains("# guestcrypt: original line: UUID=" + FakeMachine.FS_UUID + " /data " + fs + " defaults,noatime 0 2")
                 .contains("LABEL=root / ext4 defaults 0 1").contains("# static file systems");
         if (m.header() == null) {

@@ -36,7 +36,7 @@ class TabFileBootConfigTest {
                 # /etc/fstab: static file system information.
                 UUID=aaaa / ext4 errors=remount-ro 0 1
                 # guestcrypt: original line: UUID=bbbb /data ext4 defaults,noatime 0 2
-                /dev/mapper/gc-data\t/data\text4\tdefaults,noatime,nofail,_netdev,x-systemd.requires=guestcrypt-unlock@gc-data.service\t0\t2
+                /dev/mapper/gc-data\t/data\text4\tdefaults,noatime,nofail,_netdev,x-systemd.requires=guestcrypt-unlock@gc-data.service,x-systemd.device-timeout=4min\t0\t2
                 weird line that is not understood
                 /swapfile none swap sw 0 0
                 """);
@@ -62,7 +62,7 @@ class TabFileBootConfigTest {
         assertThat(TabFileBootConfig.crypttabLine(change))
                 .isEqualTo("gc-x /dev/disk/by-id/virtio-x none luks,noauto,nofail,header=/var/lib/guestcrypt/headers/u.luks");
         assertThat(TabFileBootConfig.switchedOptions("defaults,nofail", "gc-x"))
-                .isEqualTo("defaults,nofail,_netdev,x-systemd.requires=guestcrypt-unlock@gc-x.service");
+                .isEqualTo("defaults,nofail,_netdev,x-systemd.requires=guestcrypt-unlock@gc-x.service,x-systemd.device-timeout=4min");
     }
 
     @Test
