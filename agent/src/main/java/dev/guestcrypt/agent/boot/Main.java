@@ -65,7 +65,7 @@ public final class Main {
         SystemContext(Paths paths) {
             this.paths = paths;
             this.cryptsetup = new CryptsetupCli(runner, List.of(),
-                    new NativeLuksInit(paths.state().resolve("work"), dev.guestcrypt.nativebind.luks.Pbkdf.libraryDefault()));
+                    new NativeLuksInit(paths.state().resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF));
         }
 
         private synchronized AgentConfig config() {

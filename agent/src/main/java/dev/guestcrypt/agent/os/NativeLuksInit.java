@@ -25,12 +25,21 @@ import java.util.List;
  */
 public final class NativeLuksInit {
     private final Path workDir;
+    /**
+     * The key derivation for guestcrypt's own keyslot. A KDF's cost protects guessable, human-chosen
+     * passphrases; this keyslot's passphrase is 127 random bytes, so no cost makes it stronger,
+     * while the benchmarked default (about 2 s of CPU and up to 1 GiB, paid at init, read-back and
+     * every boot) lands inside the volume's offline window. argon2id stays memory-hard at a fixed
+     * 64 MiB x 4 passes. Keyslots added later by hand for human passphrases keep cryptsetup's defaults.
+     */
+    public static final Pbkdf RANDOM_PASSPHRASE_KDF = Pbkdf.argon2id(4, 64 * 1024, 2);
+
     private final Pbkdf pbkdf;
 
     /**
      * @param workDir persistent folder for the temporary header of in-place encryption (a crash
      *                while the header moves to the device needs it)
-     * @param pbkdf   key derivation ({@link Pbkdf#libraryDefault()} in production)
+     * @param pbkdf   key derivation ({@link #RANDOM_PASSPHRASE_KDF} in production)
      */
     public NativeLuksInit(Path workDir, Pbkdf pbkdf) {
         this.workDir = workDir;

@@ -4,7 +4,6 @@ import dev.guestcrypt.agent.error.AgentException;
 import dev.guestcrypt.agent.execute.Command;
 import dev.guestcrypt.agent.keys.KeyTokenCodec;
 import dev.guestcrypt.agent.keys.KeyVaultToken;
-import dev.guestcrypt.nativebind.luks.Pbkdf;
 import dev.guestcrypt.nativebind.secret.SecretBytes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,7 @@ class CryptsetupOnImageTest {
     void tools() {
         assumeTrue(runner.run(Command.of(Duration.ofSeconds(20), "cryptsetup", "--version")).ok(), "cryptsetup is not installed");
         cryptsetup = new CryptsetupCli(runner, List.of("--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000"),
-                new NativeLuksInit(dir.resolve("work"), Pbkdf.cheapForTests()));
+                new NativeLuksInit(dir.resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF)); // the production keyslot KDF
     }
 
     private static SecretBytes passphrase() {
