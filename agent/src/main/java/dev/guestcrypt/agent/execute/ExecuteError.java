@@ -18,7 +18,11 @@ public enum ExecuteError implements ErrorCode {
     UNLOCK_FAILED("GC3012"),
     NO_KEY_TOKEN("GC3013"),
     ANOTHER_OPERATION_RUNNING("GC3014"),
-    INTERRUPTED_BEFORE_KEY("GC3015");
+    INTERRUPTED_BEFORE_KEY("GC3015"),
+    /** mkfs failed on the new encrypted mapping (format flow). */
+    MKFS_FAILED("GC3016"),
+    /** The new mapping already holds a file system of another type: not overwritten. */
+    UNEXPECTED_FILESYSTEM("GC3017");
 
     private final String id;
 

@@ -39,6 +39,7 @@ public final class Executor {
     private final BooleanSupplier stopRequested;
     private final List<Step> inPlaceSteps;
     private final List<Step> detachedSteps;
+    private final List<Step> formatSteps = Steps.formatEncrypted();
 
     public Executor(Journal journal, Ports ports, Clock clock, ProgressSink progress, BooleanSupplier stopRequested,
                     List<Step> inPlaceSteps) {
@@ -56,11 +57,12 @@ public final class Executor {
         this.detachedSteps = List.copyOf(detachedSteps);
     }
 
-    /** Starts a new operation for a planned in-place encryption. */
+    /** Starts a new operation for a planned in-place encryption or format. */
     public Outcome start(VolumePlan plan, Inventory inventory, EncryptionSettings settings) {
         String sequence = settings.sequenceVersion();
         boolean detached = plan.action() == VolumeAction.ENCRYPT_DETACHED_HEADER;
-        if (plan.action() != VolumeAction.ENCRYPT_IN_PLACE && !detached) {
+        boolean format = plan.action() == VolumeAction.FORMAT_ENCRYPTED;
+        if (plan.action() != VolumeAction.ENCRYPT_IN_PLACE && !detached && !format) {
             throw new IllegalArgumentException("cannot start " + plan.action() + " on " + plan.mountPoint());
         }
         BlockDevice device = inventory.device(plan.device()).orElseThrow(() -> gone(plan.devicePath()));
@@ -74,7 +76,11 @@ public final class Executor {
         data.put(OperationContext.MAPPER_NAME, plan.mapperName());
         String luksUuid = UUID.randomUUID().toString();
         data.put(OperationContext.LUKS_UUID, luksUuid);
-        data.put(OperationContext.KIND, detached ? OperationContext.KIND_DETACHED : OperationContext.KIND_IN_PLACE);
+        data.put(OperationContext.KIND, format ? OperationContext.KIND_FORMAT
+                : detached ? OperationContext.KIND_DETACHED : OperationContext.KIND_IN_PLACE);
+        if (format) {
+            data.put(OperationContext.LABEL, device.label());
+        }
         if (detached) {
             // The device will carry no header and so no UUID: name it by a path that survives reboots.
             data.put(OperationContext.DEVICE, ports.devicePaths().stable(device.path()));
@@ -143,8 +149,12 @@ public final class Executor {
         try (OperationContext ctx = new OperationContext(op, history.volume(), devicePath, history.data(), ports, progress,
                 stopRequested)) {
             ctx.setStore(store);
-            List<Step> steps = OperationContext.KIND_DETACHED.equals(history.data().get(OperationContext.KIND)) ? detachedSteps
-                    : inPlaceSteps;
+            String kind = history.data().getOrDefault(OperationContext.KIND, OperationContext.KIND_IN_PLACE);
+            List<Step> steps = switch (kind) {
+                case OperationContext.KIND_DETACHED -> detachedSteps;
+                case OperationContext.KIND_FORMAT -> formatSteps;
+                default -> inPlaceSteps;
+            };
             for (Step step : steps) {
                 boolean recorded = history.has(step.name());
                 if (recorded && !step.reassertOnResume(history)) {

@@ -32,6 +32,10 @@ public final class OperationContext implements AutoCloseable {
     public static final String KIND = "kind";
     public static final String KIND_IN_PLACE = "in-place";
     public static final String KIND_DETACHED = "detached";
+    /** A disposable volume formatted encrypted (its data is erased). */
+    public static final String KIND_FORMAT = "format";
+    /** File-system label to give the new file system of the format flow (empty for none). */
+    public static final String LABEL = "label";
 
     private final String operation;
     private final String volumeKey;

@@ -4,6 +4,8 @@ import dev.guestcrypt.agent.execute.steps.ActivateStep;
 import dev.guestcrypt.agent.execute.steps.CheckFilesystemStep;
 import dev.guestcrypt.agent.execute.steps.EncryptOnlineStep;
 import dev.guestcrypt.agent.execute.steps.EnsureTokenStep;
+import dev.guestcrypt.agent.execute.steps.FormatLuksStep;
+import dev.guestcrypt.agent.execute.steps.MakeFilesystemStep;
 import dev.guestcrypt.agent.execute.steps.InitLuksStep;
 import dev.guestcrypt.agent.execute.steps.MountStep;
 import dev.guestcrypt.agent.execute.steps.ProtectKeyStep;
@@ -28,5 +30,14 @@ public final class Steps {
         return List.of(new ProtectKeyStep(), new UnmountStep(), new CheckFilesystemStep(), new ShrinkFilesystemStep(deviceSize),
                 new SwitchBootConfigStep(), new InitLuksStep(), new ActivateStep(), new MountStep(), new EncryptOnlineStep(),
                 new EnsureTokenStep());
+    }
+
+    /**
+     * A disposable volume formatted encrypted: key stored first, unmounted, boot switched, a new
+     * LUKS2 header over the whole device (its data is erased), opened, a new file system, mounted.
+     */
+    public static List<Step> formatEncrypted() {
+        return List.of(new ProtectKeyStep(), new UnmountStep(), new SwitchBootConfigStep(), new FormatLuksStep(), new ActivateStep(),
+                new MakeFilesystemStep(), new MountStep());
     }
 }

@@ -25,6 +25,14 @@ public interface VolumeCrypto {
     /** Like {@link #initEncryptInPlace} with the header in the file {@code header} and no data shift. */
     void initEncryptDetached(String device, String header, String luksUuid, SecretBytes passphrase, String tokenJson);
 
+    /**
+     * Formats the whole {@code device} as LUKS2 (header at its start, its old data lost), keyslot
+     * opened by {@code passphrase}, {@code tokenJson} in the header. When the device already carries
+     * the complete header of {@code luksUuid} it does nothing; an incomplete one of that UUID (a
+     * crash in the middle) is written again; any other LUKS header is refused.
+     */
+    void formatEncrypted(String device, String luksUuid, SecretBytes passphrase, String tokenJson);
+
     /** JSON of every token in the header. */
     List<String> tokens(String luksPath);
 

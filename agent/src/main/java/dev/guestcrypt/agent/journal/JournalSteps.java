@@ -16,6 +16,10 @@ public final class JournalSteps {
     public static final String ENCRYPTED = "ENCRYPTED";
     public static final String HEADER_BACKED_UP = "HEADER_BACKED_UP";
     public static final String TOKEN_ENSURED = "TOKEN_ENSURED";
+    /** Format flow: a new LUKS2 header over the whole device (its old data is gone), key token included. */
+    public static final String LUKS_FORMATTED = "LUKS_FORMATTED";
+    /** Format flow: a new, empty file system made on the open mapping. */
+    public static final String FILESYSTEM_CREATED = "FILESYSTEM_CREATED";
     /** The operation finished: the volume is fully encrypted. */
     public static final String DONE = "DONE";
     /** The operation stopped before anything irreversible and everything was put back. */

@@ -57,6 +57,12 @@ public final class CryptsetupCli implements VolumeCrypto {
         nativeInit.detached(device, header, luksUuid, passphrase, tokenJson);
     }
 
+    /** Header, keyslot and token through libcryptsetup in one handle. */
+    @Override
+    public void formatEncrypted(String device, String luksUuid, SecretBytes passphrase, String tokenJson) {
+        nativeInit.formatWhole(device, luksUuid, passphrase, tokenJson);
+    }
+
     @Override
     public void backupHeader(String luksPath, String backupFile) {
         runner.run(Command.of(SHORT, "rm", "-f", backupFile));

@@ -9,7 +9,7 @@ import dev.guestcrypt.agent.execute.FilesystemTool;
 
 import java.time.Duration;
 
-/** e2fsprogs: e2fsck, dumpe2fs, resize2fs. */
+/** e2fsprogs (e2fsck, dumpe2fs, resize2fs, mkfs.ext4), mkfs.xfs for the format flow, blkid. */
 public final class Ext4Tools implements FilesystemTool {
     private static final Duration LONG = Duration.ofHours(2);
     private final CommandRunner runner;
@@ -83,5 +83,36 @@ public final class Ext4Tools implements FilesystemTool {
     public void growToDevice(String device) {
         Commands.require(runner, Command.of(LONG, "resize2fs", device), ExecuteError.SHRINK_FAILED,
                 "run 'resize2fs " + device + "' by hand to give the file system its full size back");
+    }
+
+    @Override
+    public String typeOn(String device) {
+        // -p probes the device itself (no cache); exit 2 means no signature was found.
+        CommandResult r = runner.run(Command.of(Duration.ofMinutes(2), "blkid", "-p", "-o", "value", "-s", "TYPE", device));
+        if (r.exitCode() == 2 && !r.timedOut()) {
+            return "";
+        }
+        if (!r.ok()) {
+            throw new AgentException(ExecuteError.COMMAND_FAILED, "blkid could not probe " + device + " (exit " + r.exitCode() + "): "
+                    + r.lastLine(), "check that " + device + " exists and is readable");
+        }
+        return r.stdout().trim();
+    }
+
+    @Override
+    public void make(String device, String fsType, String label) {
+        java.util.List<String> argv = new java.util.ArrayList<>(switch (fsType) {
+            case "ext4" -> java.util.List.of("mkfs.ext4", "-q", "-F");
+            case "xfs" -> java.util.List.of("mkfs.xfs", "-q", "-f");
+            default -> throw new AgentException(ExecuteError.MKFS_FAILED, "cannot make a " + fsType + " file system on " + device,
+                    "use ext4 or xfs");
+        });
+        if (!label.isEmpty()) {
+            argv.add("-L");
+            argv.add(label);
+        }
+        argv.add(device);
+        Commands.require(runner, Command.of(LONG, argv.toArray(String[]::new)), ExecuteError.MKFS_FAILED,
+                "check the kernel log for I/O errors on " + device + "; the operation retries on the next pass");
     }
 }

@@ -8,11 +8,15 @@ import dev.guestcrypt.nativebind.luks.FormatParams;
 import dev.guestcrypt.nativebind.luks.HeaderSetup;
 import dev.guestcrypt.nativebind.luks.InPlaceEncryptParams;
 import dev.guestcrypt.nativebind.luks.LuksConversions;
+import dev.guestcrypt.nativebind.luks.LuksDevice;
 import dev.guestcrypt.nativebind.luks.Pbkdf;
 import dev.guestcrypt.nativebind.luks.RunOptions;
 import dev.guestcrypt.nativebind.secret.SecretBytes;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,6 +39,8 @@ public final class NativeLuksInit {
     public static final Pbkdf RANDOM_PASSPHRASE_KDF = Pbkdf.argon2id(4, 64 * 1024, 2);
 
     private final Pbkdf pbkdf;
+    /** Where a LUKS2 header with the default 16 MiB metadata and keyslot area ends. */
+    private static final long HEADER_AREA_BYTES = 16L << 20;
 
     /**
      * @param workDir persistent folder for the temporary header of in-place encryption (a crash
@@ -57,6 +63,60 @@ public final class NativeLuksInit {
             return LuksConversions.initEncryptDetached(Path.of(header), Path.of(device), format(luksUuid), passphrase,
                     RunOptions.defaults(), tokenWriter(tokenJson));
         });
+    }
+
+    /**
+     * Formats the whole device as LUKS2: header at its start, a new volume key, the passphrase in a
+     * keyslot, the token bound to it. Idempotent: a complete header of {@code luksUuid} (the keyslot
+     * opens with the passphrase, the token is there) is left alone; an incomplete one of that UUID
+     * (a crash between header, keyslot and token) is wiped and written again; any other LUKS header
+     * is refused, since formatting over it would lose its keys.
+     */
+    public void formatWhole(String device, String luksUuid, SecretBytes passphrase, String tokenJson) {
+        run(device, () -> {
+            Path path = Path.of(device);
+            String tokenType = KeyTokenCodec.fromJson(tokenJson).type();
+            if (LuksDevice.isLuks2(path)) {
+                try (LuksDevice existing = LuksDevice.open(path)) {
+                    if (!luksUuid.equalsIgnoreCase(existing.uuid())) {
+                        throw new IllegalStateException(device + " already carries the LUKS2 header " + existing.uuid()
+                                + ", not the one this operation writes (" + luksUuid + ")");
+                    }
+                    if (existing.keyslots().find(passphrase).isPresent() && hasToken(existing, tokenType)) {
+                        return null;
+                    }
+                }
+                wipeHeaderArea(path);
+            }
+            try (LuksDevice fresh = LuksDevice.init(path)) {
+                fresh.format(format(luksUuid), null);
+                int keyslot = fresh.keyslots().addByVolumeKey(null, passphrase);
+                tokenWriter(tokenJson).apply(fresh, keyslot);
+            }
+            return null;
+        });
+    }
+
+    private static boolean hasToken(LuksDevice device, String type) {
+        return device.tokens().list().stream().map(id -> device.tokens().read(id).orElse(""))
+                .anyMatch(json -> json.replace(" ", "").contains("\"type\":\"" + type + "\""));
+    }
+
+    /** Zeroes both LUKS2 header copies and their keyslot area (the first 16 MiB), synced. */
+    private static void wipeHeaderArea(Path device) {
+        try (FileChannel channel = FileChannel.open(device, StandardOpenOption.WRITE)) {
+            long end = Math.min(HEADER_AREA_BYTES, channel.size() > 0 ? channel.size() : HEADER_AREA_BYTES);
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            for (long at = 0; at < end; at += zeros.capacity()) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+                while (zeros.hasRemaining()) {
+                    channel.write(zeros, at + zeros.position());
+                }
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot wipe the incomplete LUKS2 header on " + device + ": " + e.getMessage(), e);
+        }
     }
 
     private FormatParams format(String luksUuid) {

@@ -15,7 +15,19 @@ public enum PlanRefusal implements ErrorCode {
     PREVIOUS_ATTEMPT_FAILED("GC2009"),
     OS_VOLUME_NOT_SUPPORTED("GC2010"),
     OPERATION_NOT_SUPPORTED("GC2011"),
-    READ_ONLY_DEVICE("GC2012");
+    READ_ONLY_DEVICE("GC2012"),
+    /** A DiskFormatQuery entry names the OS disk or the BEK volume: never formatted. */
+    FORMAT_TARGET_PROTECTED("GC2013"),
+    /** A DiskFormatQuery entry names a device that is not attached (or cannot be resolved). */
+    FORMAT_TARGET_NOT_FOUND("GC2014"),
+    /** A format target holds partitions, LVM, RAID or swap, or is mounted more than once. */
+    FORMAT_TARGET_IN_USE("GC2015"),
+    /** A format target is not mounted from an fstab line, so there is no mount point and options to keep. */
+    FORMAT_TARGET_NOT_MOUNTED("GC2016"),
+    /** A DiskFormatQuery entry asks for a file system the format flow does not make. */
+    FORMAT_FILESYSTEM_NOT_SUPPORTED("GC2017"),
+    /** A DiskFormatQuery entry's file system or mount point differs from the volume's fstab line. */
+    FORMAT_TARGET_MISMATCH("GC2018");
 
     private final String id;
 

@@ -62,7 +62,7 @@ public final class Planner {
         if (operation == EncryptionOperation.QUERY_ENCRYPTION_STATUS) {
             return new Plan(out);
         }
-        if (operation != EncryptionOperation.ENABLE_ENCRYPTION) {
+        if (!operation.enables()) {
             out.add(refused(null, "", new Refusal(PlanRefusal.OPERATION_NOT_SUPPORTED, "the operation " + operation.adeName()
                     + " is not supported by this version", "use EnableEncryption for data volumes")));
             return new Plan(out);
@@ -77,8 +77,12 @@ public final class Planner {
         }
         Set<String> wanted = new HashSet<>(settings.volumes());
         Set<String> seenMounts = new HashSet<>();
+        Formatting formatting = formatting(settings, inventory, out);
         for (BlockDevice d : inventory.devices()) {
-            VolumePlan p = planDevice(d, settings, inventory, journal, takenNames, resumedKeys);
+            if (formatting.refused().contains(d.name())) {
+                continue;
+            }
+            VolumePlan p = planDevice(d, settings, inventory, journal, takenNames, resumedKeys, formatting);
             if (p == null) {
                 continue;
             }
@@ -102,8 +106,32 @@ public final class Planner {
         return new Plan(out);
     }
 
+    /**
+     * Which volumes are formatted: those DiskFormatQuery names (EnableEncryptionFormat; the others
+     * are encrypted in place), or every unencrypted data volume and the mounted resource disk
+     * (EnableEncryptionFormatAll). Refused entries go to {@code out}.
+     */
+    private static Formatting formatting(EncryptionSettings settings, Inventory inv, List<VolumePlan> out) {
+        if (settings.operation() == EncryptionOperation.ENABLE_ENCRYPTION_FORMAT_ALL) {
+            return new Formatting(true, Set.of(), Set.of());
+        }
+        if (settings.operation() != EncryptionOperation.ENABLE_ENCRYPTION_FORMAT) {
+            return new Formatting(false, Set.of(), Set.of());
+        }
+        FormatTargets.Resolution resolution = FormatTargets.resolve(settings.formatTargets(), inv);
+        out.addAll(resolution.refusals());
+        return new Formatting(false, resolution.byDevice().keySet(), resolution.refused());
+    }
+
+    /** @param all every volume; else only {@code listed} (kernel names); {@code refused} are left alone */
+    private record Formatting(boolean all, Set<String> listed, Set<String> refused) {
+        boolean formats(BlockDevice d) {
+            return all || listed.contains(d.name());
+        }
+    }
+
     private VolumePlan planDevice(BlockDevice d, EncryptionSettings settings, Inventory inv, JournalView journal,
-                                  Set<String> takenNames, Set<String> resumedKeys) {
+                                  Set<String> takenNames, Set<String> resumedKeys, Formatting formatting) {
         String key = "fs:" + d.uuid();
         if (resumedKeys.contains(key) || d.type().equals("crypt") || d.type().equals("rom") || d.type().equals("loop")) {
             return null;
@@ -116,7 +144,9 @@ public final class Planner {
         }
         String mountPoint = d.mountPoints().isEmpty() ? "" : d.mountPoints().get(0);
         VolumeRole role = inv.role(d.name());
-        if (role != VolumeRole.DATA) {
+        // The resource disk's data is disposable by nature: formatted (never encrypted in place) when mounted.
+        boolean resourceFormat = role == VolumeRole.RESOURCE && formatting.formats(d) && d.isMounted();
+        if (role != VolumeRole.DATA && !resourceFormat) {
             if (settings.volumes().contains(mountPoint)) {
                 return refused(d, mountPoint, new Refusal(PlanRefusal.NOT_A_DATA_VOLUME, mountPoint + " (" + d.path() + ") is on the "
                         + role.name().toLowerCase() + " disk", "list only data-disk mount points in --volumes"));
@@ -149,6 +179,9 @@ public final class Planner {
                     + mib(d.sizeBytes()) + " MiB; at least " + mib(MIN_VOLUME_BYTES) + " MiB are needed", "use a larger disk"));
         }
         String mapper = MapperNames.forMountPoint(mountPoint, d.name(), takenNames);
+        if (formatting.formats(d)) {
+            return planFormat(d, mountPoint, fstab.get(), mapper, role);
+        }
         if (IN_PLACE.contains(d.fsType())) {
             long free = inv.freeBytesAt(mountPoint).orElse(Long.MAX_VALUE);
             if (free < MIN_FREE_BYTES) {
@@ -167,6 +200,22 @@ public final class Planner {
         }
         return refused(d, mountPoint, new Refusal(PlanRefusal.FILESYSTEM_NOT_SUPPORTED, mountPoint + " (" + d.path() + ") is "
                 + d.fsType() + ", which cannot be encrypted in place", "use ext2, ext3 or ext4"));
+    }
+
+    private static VolumePlan planFormat(BlockDevice d, String mountPoint, FstabEntry fstab, String mapper, VolumeRole role) {
+        if (!FormatTargets.FORMATTABLE.contains(d.fsType())) {
+            return refused(d, mountPoint, new Refusal(PlanRefusal.FORMAT_FILESYSTEM_NOT_SUPPORTED, mountPoint + " (" + d.path() + ") is "
+                    + d.fsType() + "; the format flow makes ext4 or xfs again", "use EnableEncryption to encrypt it in place with its data,"
+                    + " or make it ext4 or xfs first"));
+        }
+        Duration downtime = Duration.ofSeconds(10 + (d.sizeBytes() >> 30) / 4);
+        String note = "ALL DATA ON " + mountPoint + " (" + d.path() + (role == VolumeRole.RESOURCE ? ", the Azure resource disk" : "")
+                + ") IS ERASED: new LUKS2 header over the whole device, new empty " + d.fsType()
+                + (d.label().isEmpty() ? "" : " file system labelled '" + d.label() + "'") + (d.label().isEmpty() ? " file system" : "")
+                + ", mounted again at " + mountPoint + " with the options '" + fstab.options() + "' as /dev/mapper/" + mapper
+                + ", offline for about " + downtime.toSeconds() + " s";
+        return new VolumePlan(d.name(), d.path(), "fs:" + d.uuid(), mountPoint, d.fsType(), d.sizeBytes(), VolumeAction.FORMAT_ENCRYPTED,
+                mapper, downtime, null, note, "");
     }
 
     private VolumePlan planLuks(BlockDevice d, Inventory inv, Set<String> resumedKeys) {

@@ -6,6 +6,12 @@ public enum VolumeAction {
     ENCRYPT_IN_PLACE,
     /** xfs (cannot shrink): LUKS2 header in a file on the OS disk, data encrypted online. */
     ENCRYPT_DETACHED_HEADER,
+    /**
+     * A volume declared disposable (ADE's EnableEncryptionFormat / EnableEncryptionFormatAll): a new
+     * LUKS2 header over the whole device and a new, empty file system of the same type. ALL ITS DATA
+     * IS ERASED.
+     */
+    FORMAT_ENCRYPTED,
     /** An interrupted operation of the agent, continued from its journal. */
     RESUME,
     /** Already encrypted by guestcrypt: nothing to do. */
@@ -16,6 +22,6 @@ public enum VolumeAction {
     REFUSED;
 
     public boolean changesSomething() {
-        return this == ENCRYPT_IN_PLACE || this == ENCRYPT_DETACHED_HEADER || this == RESUME;
+        return this == ENCRYPT_IN_PLACE || this == ENCRYPT_DETACHED_HEADER || this == FORMAT_ENCRYPTED || this == RESUME;
     }
 }

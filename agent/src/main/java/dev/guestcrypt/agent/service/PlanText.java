@@ -11,7 +11,7 @@ public final class PlanText {
         return switch (v.action()) {
             case ENCRYPT_IN_PLACE, ENCRYPT_DETACHED_HEADER -> where + ": " + v.action().name().toLowerCase().replace('_', ' ')
                     + " as /dev/mapper/" + v.mapperName() + ", offline for about " + v.expectedDowntime().toSeconds() + " s";
-            case RESUME -> where + ": " + v.note();
+            case RESUME, FORMAT_ENCRYPTED -> where + ": " + v.note();
             case SKIP_ENCRYPTED -> where + ": already encrypted";
             case SKIP -> where + ": skipped, " + v.note();
             case REFUSED -> where + ": refused, " + v.refusal().describe();

@@ -5,7 +5,7 @@ package dev.guestcrypt.agent.settings;
  *
  * @param dev        device path, e.g. {@code /dev/disk/azure/scsi1/lun0}
  * @param name       mapper name wanted (may be empty: derived from the mount point)
- * @param fileSystem file system to create (ext4 when empty)
- * @param mountPoint where to mount it
+ * @param fileSystem file system to create; empty: the volume's current type
+ * @param mountPoint where it is mounted; empty: wherever it is mounted now
  */
 public record FormatTarget(String dev, String name, String fileSystem, String mountPoint) {}

@@ -270,7 +270,8 @@ public final class SettingsParser {
             items.add(node);
         }
         for (JsonNode item : items) {
-            String dev = item.path("dev").asText("").trim();
+            // ADE writes "dev_path"; "dev" is accepted too.
+            String dev = item.path("dev").asText(item.path("dev_path").asText("")).trim();
             String mountPoint = item.path("mount_point").asText("").trim();
             String fs = item.path("file_system").asText("").trim();
             if (!item.isObject() || !dev.startsWith("/dev/") || (!mountPoint.isEmpty() && !mountPoint.startsWith("/"))
@@ -279,7 +280,8 @@ public final class SettingsParser {
                         + " is not valid", "each entry needs \"dev\" (/dev/...), an absolute \"mount_point\" and a \"file_system\" of ext4, ext3, ext2, xfs or btrfs"));
                 continue;
             }
-            targets.add(new FormatTarget(dev, item.path("name").asText("").trim(), fs.isEmpty() ? "ext4" : fs.toLowerCase(Locale.ROOT), mountPoint));
+            // No file_system: the volume keeps its current type (ADE's ext4 default was for blank disks).
+            targets.add(new FormatTarget(dev, item.path("name").asText("").trim(), fs.toLowerCase(Locale.ROOT), mountPoint));
         }
         return targets;
     }

@@ -65,6 +65,10 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     private final String fsType;
     private final String dev;
     private String header;
+    /** Format flow: the whole device was formatted as LUKS2 (the old file system is gone). */
+    private boolean formatted;
+    /** Format flow: the file system made on the mapping, or null before mkfs. */
+    private String mappingFs;
 
     public FakeMachine(Path root) throws IOException {
         this(root, "ext4");
@@ -151,7 +155,9 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
                     try (SecretBytes p = unlocking().unprotect(KeyTokenCodec.fromJson(tokens.get(0)))) {
                         active.add(name);
                     }
-                    mounts.put("/data", line.spec());
+                    if (!formatted || mappingFs != null) {
+                        mounts.put("/data", line.spec());
+                    }
                 }
             } else if (luksUuid == null) {
                 mounts.put("/data", dev);
@@ -222,7 +228,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
             luks.put("vdb", new LuksInfo(luksUuid, reencrypting, tokens.stream().findFirst(), null));
             for (String name : active) {
                 String path = "/dev/mapper/" + name;
-                devices.add(new BlockDevice("dm-0", path, "crypt", DEVICE_BYTES - (16L << 20), fsType, FS_UUID, "", "253:0",
+                devices.add(new BlockDevice("dm-0", path, "crypt", DEVICE_BYTES - (16L << 20), mappedFs(), FS_UUID, "", "253:0",
                         mounts.containsValue(path) ? List.of("/data") : List.of(), List.of("vdb"), "", false));
             }
         }
@@ -239,6 +245,18 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private String mappedFs() {
+        return !formatted ? fsType : mappingFs == null ? "" : mappingFs;
+    }
+
+    public boolean formatted() {
+        return formatted;
+    }
+
+    public Optional<String> mappingFileSystem() {
+        return Optional.ofNullable(mappingFs);
     }
 
     public BootConfig bootConfig() {
@@ -309,6 +327,9 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         if (source.startsWith("/dev/mapper/") && !active.contains(source.substring(12))) {
             throw new AgentException(ExecuteError.MOUNT_FAILED, source + " does not exist", "open it");
         }
+        if (source.startsWith("/dev/mapper/") && formatted && mappingFs == null) {
+            throw new AgentException(ExecuteError.MOUNT_FAILED, "wrong fs type on " + source, "make a file system");
+        }
         if (options.contains("x-systemd") || !options.contains("noatime")) {
             throw new AssertionError("mounted with options '" + options + "' instead of the original ones");
         }
@@ -344,6 +365,35 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         requireRawUnmounted(device, "resize2fs");
         fsBytes = DEVICE_BYTES;
         changed("grown");
+    }
+
+    @Override
+    public String typeOn(String device) {
+        if (device.startsWith("/dev/mapper/") && !device.equals(dev)) {
+            if (!active.contains(device.substring(12))) {
+                throw new AgentException(ExecuteError.COMMAND_FAILED, device + " does not exist", "open it");
+            }
+            return mappedFs();
+        }
+        return luksUuid == null ? fsType : "crypto_LUKS";
+    }
+
+    @Override
+    public void make(String device, String type, String label) {
+        if (!device.startsWith("/dev/mapper/") || device.equals(dev) || !active.contains(device.substring(12))) {
+            throw new AssertionError("mkfs on " + device + " instead of the open encrypted mapping");
+        }
+        if (mounts.containsValue(device)) {
+            throw new AssertionError("mkfs on mounted " + device);
+        }
+        if (mappingFs != null) {
+            throw new AssertionError("mkfs over the file system already made on " + device + " (it may hold new data)");
+        }
+        if (!type.equals(fsType)) {
+            throw new AssertionError("made " + type + " where the volume was " + fsType);
+        }
+        mappingFs = type;
+        changed("made " + type);
     }
 
     private void requireRawUnmounted(String device, String tool) {
@@ -420,6 +470,25 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         reencrypting = true;
         tokens.add(tokenJson);
         changed("luks initialised (detached)");
+    }
+
+    @Override
+    public void formatEncrypted(String device, String uuid, SecretBytes passphrase, String tokenJson) {
+        if (mounts.containsValue(raw(device))) {
+            throw new AssertionError("LUKS format of mounted " + device);
+        }
+        if (luksUuid != null && !luksUuid.equals(uuid)) {
+            throw new AssertionError("LUKS format over another header: its keys are lost");
+        }
+        requireStored(passphrase);
+        luksUuid = uuid;
+        formatted = true;
+        mappingFs = null;
+        reencrypting = false;
+        encryptedBytes = fsBytes;
+        tokens.clear();
+        tokens.add(tokenJson);
+        changed("luks formatted");
     }
 
     @Override

@@ -16,10 +16,10 @@ public final class UnmountStep implements Step {
         return true;
     }
 
-    /** A reboot before the header is written mounts the plain file system again. */
+    /** A reboot before the header is written (or the device formatted) mounts the plain file system again. */
     @Override
     public boolean reassertOnResume(dev.guestcrypt.agent.journal.OperationHistory history) {
-        return !history.has(JournalSteps.LUKS_INITIALISED);
+        return !history.has(JournalSteps.LUKS_INITIALISED) && !history.has(JournalSteps.LUKS_FORMATTED);
     }
 
     @Override
