@@ -197,6 +197,8 @@ public final class Executor {
                         ctx.get(OperationContext.FSTAB_SPEC));
             }
             if (history.has(JournalSteps.FILESYSTEM_SHRUNK)) {
+                // it may have been mounted since the shrink (a reboot in between): resize2fs wants a fresh check
+                ports.filesystem().check(ctx.device());
                 ports.filesystem().growToDevice(ctx.device());
             }
             String mountPoint = ctx.get(OperationContext.MOUNT_POINT);

@@ -51,6 +51,44 @@ class ExecutorCrashTest {
         assertThat(reconciler(m, journal).pass(settings(), () -> false).outcomes()).isEmpty();
     }
 
+    /** The power cut lands right after a step's journal record is on disk, before the next step starts. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ext4", "xfs"})
+    void aCrashRightAfterAnyJournalRecordResumesToTheSameEndAfterReboot(String fsType) throws Exception {
+        Path probeRoot = Files.createDirectories(tmp.resolve("records-probe"));
+        FakeMachine probe = new FakeMachine(probeRoot, fsType);
+        Journal probeJournal = new Journal(probeRoot.resolve("journal"));
+        reconciler(probe, probeJournal).pass(settings(), () -> false);
+        int records = probeJournal.read().records().size();
+        assertThat(records).isGreaterThan(8);
+        for (int n = 1; n < records; n++) {
+            Path root = Files.createDirectories(tmp.resolve("record-" + n));
+            FakeMachine m = new FakeMachine(root, fsType);
+            int cutAt = n;
+            int[] seen = {0};
+            Journal cutting = new Journal(root.resolve("journal"), r -> {
+                if (++seen[0] == cutAt) {
+                    throw new FakeMachine.Crash("after journal record " + r.step());
+                }
+            });
+            try {
+                reconciler(m, cutting).pass(settings(), () -> false);
+                throw new AssertionError("no crash after record " + n);
+            } catch (FakeMachine.Crash expected) {
+                // power lost
+            }
+            m.reboot();
+            Journal journal = new Journal(root.resolve("journal"));
+            for (int pass = 0; pass < 4 && !journal.read().operations().stream()
+                    .anyMatch(o -> o.lastStep().equals(JournalSteps.DONE)); pass++) {
+                reconciler(m, journal).pass(settings(), () -> false);
+            }
+            assertThat(journal.read().operations()).as("operations after a cut after record %d", n)
+                    .anyMatch(o -> o.lastStep().equals(JournalSteps.DONE));
+            assertEncryptedAndWired(m, journal);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ext4", "xfs"})
     void aCrashAfterAnyChangeResumesToTheSameEndAfterReboot(String fsType) throws Exception {

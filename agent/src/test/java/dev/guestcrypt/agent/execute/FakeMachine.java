@@ -59,6 +59,8 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     private int crashAfter = -1;
     private boolean busy;
     private boolean fsckFails;
+    /** resize2fs refuses a file system mounted since its last full check ("Please run e2fsck -f first"). */
+    private boolean checkedSinceMount;
     private boolean initWithoutToken;
     private boolean bootUnlockFails;
     private final List<String> log = new ArrayList<>();
@@ -161,6 +163,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
                 }
             } else if (luksUuid == null) {
                 mounts.put("/data", dev);
+                checkedSinceMount = false;
             } else if (!line.hasOption("nofail")) {
                 throw new AssertionError("boot would stop in the emergency shell: fstab mounts the raw device that now has a LUKS header");
             }
@@ -334,6 +337,9 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
             throw new AssertionError("mounted with options '" + options + "' instead of the original ones");
         }
         mounts.put(mountPoint, source);
+        if (source.equals(dev)) {
+            checkedSinceMount = false;
+        }
         changed("mounted " + source);
     }
 
@@ -344,6 +350,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
         if (fsckFails) {
             throw new AgentException(ExecuteError.FILESYSTEM_CHECK_FAILED, "e2fsck found errors on " + device, "run e2fsck by hand");
         }
+        checkedSinceMount = true;
         changed("checked");
     }
 
@@ -356,13 +363,22 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     @Override
     public void shrink(String device, long newSizeBytes) {
         requireRawUnmounted(device, "resize2fs");
+        requireCheckedSinceMount(device);
         fsBytes = newSizeBytes;
         changed("shrunk to " + newSizeBytes);
+    }
+
+    private void requireCheckedSinceMount(String device) {
+        if (!checkedSinceMount) {
+            throw new AgentException(ExecuteError.SHRINK_FAILED, "'resize2fs " + device + "' failed (exit 1): Please run 'e2fsck -f "
+                    + device + "' first.", "check it first");
+        }
     }
 
     @Override
     public void growToDevice(String device) {
         requireRawUnmounted(device, "resize2fs");
+        requireCheckedSinceMount(device);
         fsBytes = DEVICE_BYTES;
         changed("grown");
     }

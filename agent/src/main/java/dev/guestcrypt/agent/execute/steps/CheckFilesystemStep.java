@@ -16,6 +16,15 @@ public final class CheckFilesystemStep implements Step {
         return true;
     }
 
+    /**
+     * A reboot before the shrink mounts the file system again, and resize2fs refuses one mounted
+     * since its last full check: check again whenever the unmount had to be repeated.
+     */
+    @Override
+    public boolean reassertOnResume(dev.guestcrypt.agent.journal.OperationHistory history) {
+        return !history.has(JournalSteps.FILESYSTEM_SHRUNK);
+    }
+
     @Override
     public void run(OperationContext ctx) {
         ctx.ports().filesystem().check(ctx.device());
