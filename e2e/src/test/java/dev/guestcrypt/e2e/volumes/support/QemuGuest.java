@@ -178,6 +178,13 @@ public final class QemuGuest implements AutoCloseable {
         boot();
     }
 
+    /** Waits until the guest resets or powers off by itself (qemu runs with -no-reboot, so it exits). */
+    public void awaitOff(Duration timeout) throws IOException, InterruptedException {
+        if (!qemu.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IOException("guest still running after " + timeout.toSeconds() + " s" + consoleTail());
+        }
+    }
+
     /** Hard power cut: qemu killed; writes the guest had not flushed are lost. */
     public void powerCut() throws InterruptedException {
         qemu.destroyForcibly().waitFor();
