@@ -79,10 +79,7 @@ class ExecutorCrashTest {
             }
             m.reboot();
             Journal journal = new Journal(root.resolve("journal"));
-            for (int pass = 0; pass < 4 && !journal.read().operations().stream()
-                    .anyMatch(o -> o.lastStep().equals(JournalSteps.DONE)); pass++) {
-                reconciler(m, journal).pass(settings(), () -> false);
-            }
+            ResumePasses.untilDone(journal, () -> reconciler(m, journal).pass(settings(), () -> false));
             assertThat(journal.read().operations()).as("operations after a cut after record %d", n)
                     .anyMatch(o -> o.lastStep().equals(JournalSteps.DONE));
             assertEncryptedAndWired(m, journal);
@@ -108,10 +105,7 @@ class ExecutorCrashTest {
                 // power lost
             }
             m.reboot();
-            for (int pass = 0; pass < 4 && !journal.read().operations().stream()
-                    .anyMatch(o -> o.lastStep().equals(JournalSteps.DONE)); pass++) {
-                reconciler(m, journal).pass(settings(), () -> false);
-            }
+            ResumePasses.untilDone(journal, () -> reconciler(m, journal).pass(settings(), () -> false));
             assertEncryptedAndWired(m, journal);
             assertThat(m.storedKeys()).as("keys stored after crash %d", n).isBetween(1L, 2L);
         }

@@ -88,10 +88,7 @@ class FormatEncryptedCrashTest {
                 // power lost
             }
             m.reboot();
-            for (int pass = 0; pass < 4 && journal.read().operations().stream()
-                    .noneMatch(o -> o.lastStep().equals(JournalSteps.DONE)); pass++) {
-                reconciler(m, journal).pass(format(), () -> false);
-            }
+            ResumePasses.untilDone(journal, () -> reconciler(m, journal).pass(format(), () -> false));
             assertFormattedAndWired(m, journal, fsType);
             assertThat(m.storedKeys()).as("keys stored after crash %d", n).isBetween(1L, 2L);
             // And the next boot brings it back by itself.
