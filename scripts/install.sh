@@ -18,7 +18,7 @@ readonly LAUNCHER=/usr/local/bin/guestcrypt
 readonly UNIT_DIR=/etc/systemd/system
 readonly TMPFILES_CONF=/etc/tmpfiles.d/guestcrypt.conf
 readonly GENERATOR=/usr/local/lib/systemd/system-generators/guestcrypt-generator
-readonly UNITS=(guestcrypt-agent.service guestcrypt-unlock@.service)
+readonly UNITS=(guestcrypt-agent.service guestcrypt-unlock.service guestcrypt-unlock@.service)
 # Small-footprint JVM: one GC thread, no JIT tiers beyond C1, no /tmp/hsperfdata file, no
 # attach (so no heap dump can be pulled from a running agent).
 readonly JVM_FLAGS='-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx96m -XX:-UsePerfData -XX:+DisableAttachMechanism -XX:+ExitOnOutOfMemoryError'

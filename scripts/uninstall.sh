@@ -41,7 +41,7 @@ fi
 
 # Open volumes stay open and mounted: the unlock units have no stop action, removing them closes nothing.
 removed=()
-for f in "$UNIT_DIR/guestcrypt-agent.service" "$UNIT_DIR/guestcrypt-unlock@.service" "$TMPFILES_CONF" "$GENERATOR" "$LAUNCHER"; do
+for f in "$UNIT_DIR/guestcrypt-agent.service" "$UNIT_DIR/guestcrypt-unlock.service" "$UNIT_DIR/guestcrypt-unlock@.service" "$TMPFILES_CONF" "$GENERATOR" "$LAUNCHER"; do
   if [[ -e $f ]]; then rm -f "$f"; removed+=("$f"); fi
 done
 if [[ -L $PROGRAM_LINK || -e $PROGRAM_LINK ]]; then rm -rf "$PROGRAM_LINK"; removed+=("$PROGRAM_LINK"); fi

@@ -14,14 +14,14 @@ import java.util.concurrent.Callable;
 @Command(name = "unlock", mixinStandardHelpOptions = true,
         description = {"Opens encrypted volumes with their passphrase from Key Vault.",
                 "The vault, secret and key-encryption key are read from the volume's LUKS2 token.",
-                "The boot unit guestcrypt-unlock@<name>.service runs 'unlock --name <name> --wait'."})
+                "At boot, guestcrypt-unlock.service runs 'unlock --all --wait': one process for every volume."})
 final class UnlockCommand implements Callable<Integer> {
     private final CliContext context;
     @Spec
     CommandSpec spec;
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
-    @Option(names = "--wait", description = "Retry the vault with growing pauses, up to unlockWaitSeconds of agent.json (default 600).")
+    @Option(names = "--wait", description = "Retry the vault with growing pauses, up to unlockWaitSeconds of agent.json (default 120 s).")
     boolean waitForVault;
 
     static final class Target {

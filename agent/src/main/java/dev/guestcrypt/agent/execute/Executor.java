@@ -128,7 +128,7 @@ public final class Executor {
                     ExecuteError.NO_KEY_TOKEN, plan.devicePath() + " has no guestcrypt key token", "open it by hand with its passphrase"));
             if (plan.mapperName().isEmpty() || !ports.crypto().isActive(plan.mapperName())) {
                 throw new AgentException(ExecuteError.UNLOCK_FAILED, plan.devicePath() + " is not open, so its encryption cannot continue online",
-                        "open it (systemctl start guestcrypt-unlock@<name>) and the agent continues");
+                        "open it (guestcrypt unlock --name <name>) and the agent continues");
             }
             try (dev.guestcrypt.nativebind.secret.SecretBytes passphrase = ports.keys().unlocking().unprotect(
                     dev.guestcrypt.agent.keys.KeyTokenCodec.fromJson(tokenJson))) {

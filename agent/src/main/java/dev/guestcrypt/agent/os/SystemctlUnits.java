@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * After the daemon opens a volume whose boot unlock failed: restarts guestcrypt-unlock@NAME (it
- * finds the mapping open and succeeds), then starts each mount unit, so systemd's state matches.
+ * After the daemon opens a volume whose boot unlock failed: starts guestcrypt-unlock@NAME again (it
+ * checks that the mapping is open and succeeds), then starts each mount unit, so systemd's state matches.
  */
 public final class SystemctlUnits implements BootUnits {
     private static final Logger LOG = Logger.getLogger(SystemctlUnits.class.getName());

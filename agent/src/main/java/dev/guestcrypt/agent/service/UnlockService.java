@@ -15,77 +15,124 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Opens an encrypted volume at boot: finds it through its crypttab line, reads the key token from
- * its LUKS2 header, fetches the passphrase (retrying the vault with growing pauses up to a bound,
- * as the network may come up late) and activates the mapping.
+ * Opens encrypted volumes at boot: finds each through its crypttab line, reads the key token from
+ * its LUKS2 header, fetches the passphrase and activates the mapping. With waiting, a failure is
+ * retried with growing pauses (2 s doubling to 60 s) up to a bound, as the network or the vault may
+ * come up late.
+ *
+ * <p>{@link #unlockAll} is what boot runs: one process for every volume, retrying the ones still
+ * closed together in rounds, so a volume that cannot open (its header not written yet, its secret
+ * refused) never holds up the others, and a machine with many volumes does not start one JVM per
+ * volume at once.
  */
 public final class UnlockService {
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(60);
+
     private final Supplier<Inventory> inventory;
     private final VolumeCrypto crypto;
     private final KeyProtector keys;
     private final Clock clock;
     private final Duration maxWait;
+    private final Consumer<Duration> pauser;
 
     public UnlockService(Supplier<Inventory> inventory, VolumeCrypto crypto, KeyProtector keys, Clock clock, Duration maxWait) {
+        this(inventory, crypto, keys, clock, maxWait, UnlockService::sleep);
+    }
+
+    /** As above, with the pause between rounds given (tests advance a clock instead of sleeping). */
+    public UnlockService(Supplier<Inventory> inventory, VolumeCrypto crypto, KeyProtector keys, Clock clock, Duration maxWait,
+                         Consumer<Duration> pauser) {
         this.inventory = inventory;
         this.crypto = crypto;
         this.keys = keys;
         this.clock = clock;
         this.maxWait = maxWait;
+        this.pauser = pauser;
     }
 
     /** Opens {@code name}; with {@code wait}, retries until it works or the bound passes. */
     public void unlock(String name, boolean wait, Listener listener) {
-        Instant deadline = clock.instant().plus(wait ? maxWait : Duration.ZERO);
-        Duration pause = Duration.ofSeconds(2);
-        int attempt = 0;
-        while (true) {
-            attempt++;
-            try {
-                if (crypto.isActive(name)) {
-                    listener.say(name + " is open");
-                    return;
-                }
-                openOnce(name);
-                listener.say(name + " opened" + (attempt > 1 ? " after " + attempt + " attempts" : ""));
-                return;
-            } catch (AgentException e) {
-                boolean permanent = e.code() == ServiceError.VOLUME_NOT_IN_CRYPTTAB || e.code() == ExecuteError.NO_KEY_TOKEN;
-                if (permanent || clock.instant().plus(pause).isAfter(deadline)) {
-                    if (attempt > 1) {
-                        throw new AgentException(ServiceError.UNLOCK_GAVE_UP, "could not open " + name + " in " + attempt
-                                + " attempts over " + maxWait.toSeconds() + " s; last error: " + e.describe(), e.fix(), e);
-                    }
-                    throw e;
-                }
-                listener.say("attempt " + attempt + " to open " + name + " failed: " + e.describe() + "; retrying in "
-                        + pause.toSeconds() + " s");
-                sleep(pause);
-                pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(60)) > 0 ? Duration.ofSeconds(60) : pause.multipliedBy(2);
-            }
+        Map<String, AgentException> failed = run(List.of(name), wait, listener);
+        if (failed.containsKey(name)) {
+            throw failed.get(name);
         }
     }
 
     /** Opens every guestcrypt volume named in crypttab; returns the names that failed. */
     public List<String> unlockAll(boolean wait, Listener listener) {
-        List<String> failed = new ArrayList<>();
-        for (CrypttabEntry e : inventory.get().crypttab()) {
-            if (!e.name().startsWith(MapperNames.PREFIX)) {
-                continue;
+        List<String> names = inventory.get().crypttab().stream().map(CrypttabEntry::name)
+                .filter(n -> n.startsWith(MapperNames.PREFIX)).toList();
+        Map<String, AgentException> failed = run(names, wait, listener);
+        failed.values().forEach(e -> listener.say(e.describe()));
+        return List.copyOf(failed.keySet());
+    }
+
+    /** Tries every pending volume once per round; returns the ones that could not be opened, with why. */
+    private Map<String, AgentException> run(List<String> names, boolean wait, Listener listener) {
+        Instant deadline = clock.instant().plus(wait ? maxWait : Duration.ZERO);
+        Map<String, AgentException> failed = new LinkedHashMap<>();
+        Map<String, AgentException> lastError = new LinkedHashMap<>();
+        List<String> pending = new ArrayList<>(names);
+        Duration pause = FIRST_PAUSE;
+        for (int round = 1; !pending.isEmpty(); round++) {
+            for (Iterator<String> it = pending.iterator(); it.hasNext(); ) {
+                String name = it.next();
+                try {
+                    if (crypto.isActive(name)) {
+                        listener.say(name + " is open");
+                    } else {
+                        openOnce(name);
+                        listener.say(name + " opened" + (round > 1 ? " after " + round + " attempts" : ""));
+                    }
+                    it.remove();
+                } catch (AgentException e) {
+                    if (isPermanent(e)) {
+                        failed.put(name, e);
+                        it.remove();
+                    } else {
+                        lastError.put(name, e);
+                    }
+                }
             }
-            try {
-                unlock(e.name(), wait, listener);
-            } catch (AgentException ex) {
-                listener.say(ex.describe());
-                failed.add(e.name());
+            if (pending.isEmpty()) {
+                break;
             }
+            if (clock.instant().plus(pause).isAfter(deadline)) {
+                for (String name : pending) {
+                    failed.put(name, gaveUp(name, round, lastError.get(name)));
+                }
+                break;
+            }
+            for (String name : pending) {
+                listener.say("attempt " + round + " to open " + name + " failed: " + lastError.get(name).describe()
+                        + "; retrying in " + pause.toSeconds() + " s");
+            }
+            pauser.accept(pause);
+            pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
         }
         return failed;
+    }
+
+    private static boolean isPermanent(AgentException e) {
+        return e.code() == ServiceError.VOLUME_NOT_IN_CRYPTTAB || e.code() == ExecuteError.NO_KEY_TOKEN;
+    }
+
+    private AgentException gaveUp(String name, int attempts, AgentException last) {
+        if (attempts == 1) {
+            return last;
+        }
+        return new AgentException(ServiceError.UNLOCK_GAVE_UP, "could not open " + name + " in " + attempts
+                + " attempts over " + maxWait.toSeconds() + " s; last error: " + last.describe(), last.fix(), last);
     }
 
     private void openOnce(String name) {

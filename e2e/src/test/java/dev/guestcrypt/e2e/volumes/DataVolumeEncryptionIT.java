@@ -67,7 +67,8 @@ class DataVolumeEncryptionIT {
         vault = new GuestVault(work.resolve("kv-state.json"));
         guest = new QemuGuest(GuestImage.findCached(), work).payload(payload);
         for (String[] v : VOLUMES) {
-            Path img = DataDisks.blank(work, v[0], 512);
+            // small disks keep the class short; xfs refuses file systems under 300 MiB
+            Path img = DataDisks.blank(work, v[0], v[1].equals("xfs") ? 320 : 256);
             images.add(img);
             guest.disk(img, v[0]);
         }
@@ -211,7 +212,7 @@ class DataVolumeEncryptionIT {
             assertThat(guest.shOk("systemctl is-system-running --wait; true").trim()).isIn("running", "degraded");
             guest.shOk("for t in $(seq 1 600); do systemctl is-failed -q guestcrypt-unlock@$(findmnt -n -o SOURCE /data/ext4 >/dev/null || "
                     + "awk '$2==\"/data/ext4\"{sub(\"/dev/mapper/\",\"\",$1); print $1}' /etc/fstab).service && exit 0; sleep 2; done; exit 1");
-            assertThat(guest.shOk("journalctl -b --no-pager -u 'guestcrypt-unlock@*'")).containsIgnoringCase("key vault");
+            assertThat(guest.shOk("journalctl -b --no-pager -u guestcrypt-unlock.service")).containsIgnoringCase("key vault");
             assertThat(guest.shOk("guestcrypt status; true")).containsIgnoringCase("key vault");
         } finally {
             vault.emulator().clearFaults();

@@ -67,7 +67,8 @@ class InstallIT {
     @Order(2)
     void systemdAcceptsTheUnits() throws Exception {
         String out = guest.shOk("cp /etc/systemd/system/guestcrypt-unlock@.service /run/guestcrypt-unlock@gc-data.service"
-                + " && systemd-analyze verify /etc/systemd/system/guestcrypt-agent.service /run/guestcrypt-unlock@gc-data.service 2>&1;"
+                + " && systemd-analyze verify /etc/systemd/system/guestcrypt-agent.service /etc/systemd/system/guestcrypt-unlock.service"
+                + " /run/guestcrypt-unlock@gc-data.service 2>&1;"
                 + " rm -f /run/guestcrypt-unlock@gc-data.service");
         assertThat(out).isEmpty();
         assertThat(guest.shOk("systemctl show -p Type -p NotifyAccess -p Restart -p KillMode guestcrypt-agent.service"))
@@ -75,12 +76,33 @@ class InstallIT {
         // no private mount namespace: the daemon's mounts must be the system's
         assertThat(guest.shOk("systemctl show -p ProtectSystem -p ProtectHome -p PrivateTmp -p PrivateDevices guestcrypt-agent.service"))
                 .contains("ProtectSystem=no").contains("ProtectHome=no").contains("PrivateTmp=no").contains("PrivateDevices=no");
-        assertThat(guest.shOk("systemctl show -p ExecStart guestcrypt-unlock@gc-data.service"))
-                .contains("/usr/local/bin/guestcrypt unlock --name gc-data --wait");
+        assertThat(guest.shOk("systemctl show -p ExecStart guestcrypt-unlock.service"))
+                .contains("/usr/local/bin/guestcrypt unlock --all --wait");
+        assertThat(guest.shOk("systemctl show -p Wants -p After guestcrypt-unlock@gc-data.service"))
+                .contains("guestcrypt-unlock.service");
     }
 
     @Test
     @Order(3)
+    void aVolumeUnitRunsTheSharedUnlockOnceAndFailsNamingItsVolumeWhenNotOpen() throws Exception {
+        // No gc-* line in crypttab here: the shared unlock has nothing to open and succeeds; the
+        // volume's own unit then finds no /dev/mapper/gc-none and fails with the way out.
+        var r = guest.sh("systemctl start guestcrypt-unlock@gc-none.service");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(guest.shOk("systemctl is-active guestcrypt-unlock.service || true")).isEqualTo("active\n");
+        assertThat(guest.shOk("journalctl -b -o cat -u guestcrypt-unlock@gc-none.service"))
+                .contains("gc-none is not open").contains("guestcrypt unlock --name gc-none");
+        // A second volume unit does not run the shared unlock again.
+        String runs = "systemctl show -p InvocationID --value guestcrypt-unlock.service";
+        String before = guest.shOk(runs);
+        assertThat(before).isNotBlank();
+        guest.sh("systemctl start guestcrypt-unlock@gc-other.service");
+        assertThat(guest.shOk(runs)).isEqualTo(before);
+        guest.shOk("systemctl reset-failed 'guestcrypt-unlock@*' || true");
+    }
+
+    @Test
+    @Order(4)
     void generatorTakesOverSystemdCryptsetupOnlyForGuestcryptNoautoLines() throws Exception {
         String out = guest.shOk("d=$(mktemp -d) && printf '%s\\n' '# comment'"
                 + " 'gc-data UUID=11111111-2222-3333-4444-555555555555 none luks,noauto,nofail'"
@@ -94,7 +116,7 @@ class InstallIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void secondInstallChangesNothing() throws Exception {
         String before = guest.shOk("find /opt/guestcrypt/ /opt/guestcrypt-* /usr/local/bin/guestcrypt /etc/systemd/system/guestcrypt* "
                 + "/usr/local/lib/systemd/system-generators/guestcrypt-generator -exec stat -c '%n %i %Y %a' {} + | sort");
@@ -106,7 +128,7 @@ class InstallIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void refusesBadInputWithProblemAndFix() throws Exception {
         var r = guest.sh("/mnt/payload/install/scripts/install.sh --from /nonexistent");
         assertThat(r.exitCode()).isNotZero();
@@ -117,7 +139,7 @@ class InstallIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void uninstallRemovesProgramAndUnitsButKeepsStateAndBootLines() throws Exception {
         guest.shOk("echo journal-record > /var/lib/guestcrypt/journal && echo header > /var/lib/guestcrypt/headers/x.luks"
                 + " && mkdir -p /etc/guestcrypt && echo '{}' > /etc/guestcrypt/agent.json"
@@ -129,7 +151,7 @@ class InstallIT {
         assertThat(out).contains("gc-data UUID=11111111-2222-3333-4444-555555555555").contains("still encrypted");
         guest.shOk("sha256sum -c --quiet /root/kept.sha256");
         assertThat(guest.shOk("ls -d /opt/guestcrypt* /usr/local/bin/guestcrypt /etc/systemd/system/guestcrypt-agent.service"
-                + " /etc/systemd/system/guestcrypt-unlock@.service /etc/tmpfiles.d/guestcrypt.conf "
+                + " /etc/systemd/system/guestcrypt-unlock.service /etc/systemd/system/guestcrypt-unlock@.service /etc/tmpfiles.d/guestcrypt.conf "
                 + "/usr/local/lib/systemd/system-generators/guestcrypt-generator 2>/dev/null; true")).isEmpty();
         assertThat(guest.sh("systemctl cat guestcrypt-agent.service").exitCode()).isNotZero();
         guest.shOk("cp /root/crypttab.orig /etc/crypttab && cp /root/fstab.orig /etc/fstab");

@@ -156,12 +156,13 @@ public final class GuestVm implements AutoCloseable {
     public void reset() {
         timer.time("abrupt reset", () -> {
             try {
-                qmp.executeNoWait("system_reset"); // with -no-reboot qemu exits at once, often before answering
+                // With -no-reboot qemu exits at once, often before answering. The monitor socket stays open
+                // until qemu is gone: closing it right after writing can drop the command unread.
+                qmp.executeNoWait("system_reset");
             } catch (IOException e) {
                 throw failure("system_reset failed: " + e.getMessage(), false);
             }
-            closeChannels();
-            awaitQemuExit(Duration.ofSeconds(30), "reset");
+            awaitQemuExit(Duration.ofSeconds(60), "reset");
         });
         boot();
     }
