@@ -17,4 +17,13 @@ public interface ErrorCode {
 
     /** Process exit code for the CLI and the extension handler (ADE-compatible where ADE has one). */
     int exitCode();
+
+    /**
+     * True when doing the same thing again cannot succeed until someone changes something (a
+     * setting, a permission, what the vault holds). Retry loops give up at once on these instead
+     * of waiting out their bound; the default assumes time may help.
+     */
+    default boolean permanent() {
+        return false;
+    }
 }

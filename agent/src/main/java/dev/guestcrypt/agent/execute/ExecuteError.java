@@ -40,4 +40,10 @@ public enum ExecuteError implements ErrorCode {
     public int exitCode() {
         return 19;
     }
+
+    /** A header without guestcrypt's token does not grow one by waiting. */
+    @Override
+    public boolean permanent() {
+        return this == NO_KEY_TOKEN;
+    }
 }

@@ -32,4 +32,10 @@ public enum KeyTokenError implements ErrorCode {
     public int exitCode() {
         return exitCode;
     }
+
+    /** A key file may sit on a file system not mounted yet; a bad token stays bad. */
+    @Override
+    public boolean permanent() {
+        return this != LOCAL_KEY_FILE_UNUSABLE;
+    }
 }

@@ -26,4 +26,9 @@ public enum ServiceError implements ErrorCode {
     public int exitCode() {
         return exitCode;
     }
+
+    @Override
+    public boolean permanent() {
+        return this == VOLUME_NOT_IN_CRYPTTAB;
+    }
 }

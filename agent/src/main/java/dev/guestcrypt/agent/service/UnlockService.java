@@ -25,9 +25,10 @@ import java.util.function.Supplier;
 
 /**
  * Opens encrypted volumes at boot: finds each through its crypttab line, reads the key token from
- * its LUKS2 header, fetches the passphrase and activates the mapping. With waiting, a failure is
- * retried with growing pauses (2 s doubling to 60 s) up to a bound, as the network or the vault may
- * come up late.
+ * its LUKS2 header, fetches the passphrase and activates the mapping. With waiting, a failure that
+ * time may cure (vault unreachable, disk not attached yet) is retried with growing pauses (2 s
+ * doubling to 60 s) up to a bound, as the network or the vault may come up late; one that needs a
+ * person (secret deleted, permission removed) is reported at once.
  *
  * <p>{@link #unlockAll} is what boot runs: one process for every volume, retrying the ones still
  * closed together in rounds, so a volume that cannot open (its header not written yet, its secret
@@ -124,7 +125,7 @@ public final class UnlockService {
     }
 
     private static boolean isPermanent(AgentException e) {
-        return e.code() == ServiceError.VOLUME_NOT_IN_CRYPTTAB || e.code() == ExecuteError.NO_KEY_TOKEN;
+        return e.code().permanent();
     }
 
     private AgentException gaveUp(String name, int attempts, AgentException last) {
@@ -154,7 +155,7 @@ public final class UnlockService {
         try {
             passphrase = keys.unprotect(parsed);
         } catch (AgentException e) {
-            String where = parsed instanceof dev.guestcrypt.agent.keys.KeyVaultToken kv ? "Key Vault (" + kv.vaultUrl() + ")" : "its key file";
+            String where = parsed instanceof dev.guestcrypt.agent.keys.KeyVaultToken kv ? "Key Vault (secret " + kv.secretUrl() + ")" : "its key file";
             throw new AgentException(e.code(), "cannot get the key of " + name + " from " + where + ": " + e.getMessage(), e.fix(), e);
         }
         try (passphrase) {

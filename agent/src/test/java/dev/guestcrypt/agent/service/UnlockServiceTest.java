@@ -45,6 +45,8 @@ class UnlockServiceTest {
     /** Secret name -> how many more fetches fail with "vault unavailable" (-1: for ever). */
     private final Map<String, Integer> vaultFailures = new HashMap<>();
     private final List<String> said = new ArrayList<>();
+    /** Secret names the operator deleted from the vault. */
+    private final Set<String> deleted = new LinkedHashSet<>();
 
     @Test
     void oneVolumeThatNeverOpensDoesNotDelayTheOthersBeyondOneBound() {
@@ -64,6 +66,20 @@ class UnlockServiceTest {
         assertThat(said).anyMatch(l -> l.contains("GC5002") && l.contains("gc-d") && l.contains("GC1107"));
         assertThat(said).anyMatch(l -> l.contains("gc-c") && l.contains("no guestcrypt key token")); // refused at once
         assertThat(said).anyMatch(l -> l.equals("gc-a opened after 3 attempts"));
+    }
+
+    @Test
+    void aDeletedSecretIsReportedAtOnceWhileAnUnreachableVaultIsWaitedFor() {
+        deleted.add("secret-gone");
+        vaultFailures.put("secret-late", 1);
+        Inventory inv = inventory(volume("gc-gone", "vdb", true), volume("gc-late", "vdc", true));
+        List<String> failed = service(inv).unlockAll(true, listener());
+
+        assertThat(failed).containsExactly("gc-gone");
+        assertThat(open).containsExactly("gc-late");
+        assertThat(pauses).containsExactly(Duration.ofSeconds(2)); // one pause, for the vault, none for the deleted secret
+        assertThat(said).noneMatch(line -> line.startsWith("attempt") && line.contains("gc-gone"));
+        assertThat(said).anyMatch(line -> line.startsWith("GC1104") && line.contains("secret-gone"));
     }
 
     @Test
@@ -154,6 +170,10 @@ class UnlockServiceTest {
             @Override
             public SecretBytes unprotect(KeyToken token) {
                 String secret = ((KeyVaultToken) token).secretName();
+                if (deleted.contains(secret)) {
+                    throw new AgentException(KeyVaultError.KEY_VAULT_SECRET_NOT_FOUND, "the secret was not found (404)",
+                            "recover it from the vault's deleted secrets");
+                }
                 int left = vaultFailures.getOrDefault(secret, 0);
                 if (left != 0) {
                     vaultFailures.put(secret, left - 1);

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Data volumes encrypted in place, online, in a real Debian guest, with the Key Vault emulator on
  * the host: ext4, xfs and LVM volumes full of checksummed files while a writer keeps writing;
- * reboot and auto-unlock; a power cut mid re-encryption; a 403 at store time; the vault down at
- * boot; and finally no passphrase anywhere on the disks, in the journal or in the status file.
+ * reboot and auto-unlock; power cuts mid re-encryption and right after each step before it; a
+ * 403 at store time; the vault down at boot; a secret deleted by the operator; and finally no
+ * passphrase anywhere on the disks, in the journal or in the status file.
  * One guest for the whole class; each step builds on the previous one.
  */
 @Tag("vm")
@@ -223,6 +224,31 @@ class DataVolumeEncryptionIT {
 
     @Test
     @Order(7)
+    void aDeletedSecretKeepsItsVolumeLockedWithAClearErrorUntilTheOperatorRecoversIt() throws Exception {
+        String luksUuid = guest.shOk("blkid -s UUID -o value /dev/vglvm/data").trim();
+        String secret = vault.emulator().secretNames(vault.host()).stream()
+                .filter(n -> vault.emulator().secretVersions(vault.host(), n).stream().anyMatch(v -> luksUuid.equals(v.tags.get("GuestcryptLuksUuid"))))
+                .findFirst().orElseThrow(() -> new AssertionError("no secret tagged with LUKS UUID " + luksUuid));
+        vault.emulator().deleteSecret(vault.host(), secret);
+        try {
+            guest.reboot();
+            // the other volumes come up; this one stays locked, its data untouched, and says why
+            guest.shOk("for t in $(seq 1 120); do mountpoint -q /data/ext4 && mountpoint -q /data/xfs && exit 0; sleep 2; done; exit 1");
+            assertThat(guest.sh("mountpoint -q /data/lvm").exitCode()).isNotZero();
+            String unlockLog = guest.shOk("journalctl -b --no-pager -o cat -u guestcrypt-unlock.service");
+            assertThat(unlockLog).contains("GC1104").contains(secret).contains("recover it");
+            guest.shOk("for t in $(seq 1 90); do guestcrypt status 2>&1 | grep -q GC1104 && exit 0; sleep 2; done; guestcrypt status; exit 1");
+        } finally {
+            vault.emulator().recoverSecret(vault.host(), secret);
+        }
+        // the daemon retries by itself and mounts the volume once the secret is back
+        guest.shOk("for t in $(seq 1 150); do mountpoint -q /data/lvm && exit 0; sleep 2; done; exit 1");
+        guest.shOk(DataDisks.verify("lvm", "/data/lvm"));
+        guest.shOk(Writer.verify("/data/lvm", "lvm"));
+    }
+
+    @Test
+    @Order(8)
     void noPassphraseAppearsOnAnyDiskInTheJournalOrInTheStatus() throws Exception {
         guest.shOk("journalctl --no-pager -o cat > /root/journal.txt; cp /var/lib/guestcrypt/status.json /root/ 2>/dev/null; sync");
         guest.shutdown();

@@ -294,6 +294,26 @@ public final class KvEmulator implements AutoCloseable {
         persist();
     }
 
+    /** Deletes a secret into the vault's deleted bin (soft delete), as an operator could in the portal. */
+    public synchronized void deleteSecret(String vaultHost, String name) {
+        EmulatorState.Item<EmulatorState.SecretVersion> item = state.vaults.get(vaultHost).secrets.get(name);
+        if (item == null || item.deletedDate != null) {
+            throw new IllegalArgumentException("no live secret " + name + " in " + vaultHost);
+        }
+        item.deletedDate = now().getEpochSecond();
+        persist();
+    }
+
+    /** Recovers a soft-deleted secret with all its versions. */
+    public synchronized void recoverSecret(String vaultHost, String name) {
+        EmulatorState.Item<EmulatorState.SecretVersion> item = state.vaults.get(vaultHost).secrets.get(name);
+        if (item == null || item.deletedDate == null) {
+            throw new IllegalArgumentException("no deleted secret " + name + " in " + vaultHost);
+        }
+        item.deletedDate = null;
+        persist();
+    }
+
     // ---- faults and request log ----
 
     public void addFault(FaultRule rule) {

@@ -131,6 +131,24 @@ class KvEmulatorTest {
     }
 
     @Test
+    void aSecretDeletedByTheOperatorIsNotFoundUntilRecovered() throws Exception {
+        String token = token();
+        String id = JSON.readTree(vault("PUT", "/secrets/gone?api-version=7.6", token, "{\"value\":\"kept\"}").body()).path("id").asText();
+        String version = id.substring(id.lastIndexOf('/') + 1);
+
+        emulator.deleteSecret("kv1.vault.azure.net", "gone");
+        HttpResponse<String> missing = vault("GET", "/secrets/gone/" + version, token, null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(missing.body()).at("/error/code").asText()).isEqualTo("SecretNotFound");
+        assertThat(emulator.secretNames("kv1.vault.azure.net")).doesNotContain("gone");
+
+        emulator.recoverSecret("kv1.vault.azure.net", "gone");
+        HttpResponse<String> back = vault("GET", "/secrets/gone/" + version, token, null);
+        assertThat(back.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(back.body()).path("value").asText()).isEqualTo("kept");
+    }
+
+    @Test
     void stateSurvivesARestartIncludingTheCaAndIssuedTokens(@TempDir Path dir) throws Exception {
         Path state = dir.resolve("state.json");
         String secretId;

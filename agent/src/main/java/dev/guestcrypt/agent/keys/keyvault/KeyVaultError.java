@@ -50,4 +50,13 @@ public enum KeyVaultError implements ErrorCode {
     public int exitCode() {
         return exitCode;
     }
+
+    /** An unreachable, throttling or not-yet-trusted vault, or a token not yet issued, may recover; the rest needs a person. */
+    @Override
+    public boolean permanent() {
+        return switch (this) {
+            case KEY_VAULT_UNAUTHENTICATED, KEY_VAULT_THROTTLED, KEY_VAULT_UNAVAILABLE, KEY_VAULT_TLS_FAILED, KEY_VAULT_REQUEST_FAILED -> false;
+            default -> true;
+        };
+    }
 }
