@@ -7,6 +7,7 @@ import dev.guestcrypt.e2e.volumes.support.GuestImage;
 import dev.guestcrypt.e2e.volumes.support.GuestVault;
 import dev.guestcrypt.e2e.volumes.support.PassphraseScan;
 import dev.guestcrypt.e2e.volumes.support.QemuGuest;
+import dev.guestcrypt.e2e.volumes.support.StopAfterFirstFailure;
 import dev.guestcrypt.e2e.volumes.support.Writer;
 import dev.guestcrypt.testkit.kv.FaultRule;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("vm-long") // over an hour under software emulation: outside CI's limit, run with -DvmExcludedGroups=none
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(StopAfterFirstFailure.class)
 class DataVolumeEncryptionIT {
     /** serial, filesystem, mount point. */
     private static final String[][] VOLUMES = {
@@ -147,8 +150,8 @@ class DataVolumeEncryptionIT {
         // with the daemon running, encrypt without --wait records the desired state and returns
         guest.shOk("guestcrypt encrypt --volume-type data --key-vault " + vault.url() + " --volumes /data/cut");
         // the daemon's status file carries live progress; cut once past a fifth
-        guest.shOk("for t in $(seq 1 900); do tr -d ' \\n' < /var/lib/guestcrypt/status.json 2>/dev/null"
-                + " | grep -q '\"mountPoint\":\"/data/cut\"[^}]*\"percent\":[2-9][0-9]\\.' && exit 0; sleep 0.3; done;"
+        guest.shOk("for t in $(seq 1 600); do tr -d ' \\n' < /var/lib/guestcrypt/status.json 2>/dev/null"
+                + " | grep -q '\"mountPoint\":\"/data/cut\"[^}]*\"percent\":[2-9][0-9]\\.' && exit 0; sleep 1; done;"
                 + " cat /var/lib/guestcrypt/status.json; exit 1");
         guest.powerCut();
         guest.boot();

@@ -20,7 +20,10 @@ public final class GuestVault implements AutoCloseable {
     public static final String VAULT = "gcvault";
     private final KvEmulator emulator;
 
-    public GuestVault(Path stateFile) {
+    /** A new, empty vault (any state left by an earlier run in {@code stateFile} is discarded). */
+    public GuestVault(Path stateFile) throws IOException {
+        // An interrupted earlier run may have left restricted permissions or faults in the state.
+        Files.deleteIfExists(stateFile);
         this.emulator = KvEmulator.builder().bindAddress("127.0.0.1").vaultPort(0).tokenPort(0).stateFile(stateFile).start();
     }
 
