@@ -120,9 +120,9 @@ class DataVolumeEncryptionIT {
             // mounted from the mapping, fstab and crypttab switched as the contract says
             assertThat(guest.shOk("findmnt -n -o SOURCE " + mp)).startsWith("/dev/mapper/gc-");
             String mapper = guest.shOk("findmnt -n -o SOURCE " + mp).trim().substring("/dev/mapper/".length());
-            assertThat(guest.shOk("grep '^/dev/mapper/" + mapper + " " + mp + " ' /etc/fstab"))
+            assertThat(guest.shOk("awk '$1==\"/dev/mapper/" + mapper + "\" && $2==\"" + mp + "\"' /etc/fstab"))
                     .contains("nofail").contains("_netdev").contains("x-systemd.requires=guestcrypt-unlock@" + mapper + ".service");
-            assertThat(guest.shOk("grep '^" + mapper + " ' /etc/crypttab")).contains("luks,noauto,nofail");
+            assertThat(guest.shOk("awk '$1==\"" + mapper + "\"' /etc/crypttab")).contains("luks,noauto,nofail");
         }
         assertThat(guest.shOk("guestcrypt status --json")).contains("\"data\"").contains("Encrypted");
     }

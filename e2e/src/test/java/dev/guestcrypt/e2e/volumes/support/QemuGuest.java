@@ -150,7 +150,7 @@ public final class QemuGuest implements AutoCloseable {
         if (!r.ok()) {
             String journal = "";
             try {
-                journal = sh("journalctl -b --no-pager -n 60").stdout();
+                journal = sh("journalctl -b --no-pager -n 400 | grep -v ' qemu-ga\\[' | tail -n 80").stdout();
             } catch (IOException ignored) {
                 // the guest may be gone; the console tail still helps
             }
