@@ -33,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reboot and auto-unlock; power cuts mid re-encryption and right after each step before it; a
  * 403 at store time; the vault down at boot; a secret deleted by the operator; and finally no
  * passphrase anywhere on the disks, in the journal or in the status file.
- * One guest for the whole class; each step builds on the previous one.
+ * One guest for the whole class; each step builds on the previous one. CI runs the online
+ * encryption, the reboot, the 403 and the scan (about 20 minutes); the power cuts and the vault
+ * faults at boot (tag vm-long, about 45 minutes more) run with -DvmExcludedGroups=none.
  */
 @Tag("vm")
-@Tag("vm-long") // over an hour under software emulation: outside CI's limit, run with -DvmExcludedGroups=none
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(StopAfterFirstFailure.class)
@@ -149,6 +150,7 @@ class DataVolumeEncryptionIT {
 
     @Test
     @Order(3)
+    @Tag("vm-long") // each reboots the guest at least once: outside CI's time, run with -DvmExcludedGroups=none
     void aPowerCutMidReEncryptionResumesAfterBootWithContentIntact() throws Exception {
         guest.shOk(Writer.start("/data/cut", "cut"));
         // with the daemon running, encrypt without --wait records the desired state and returns
@@ -167,6 +169,7 @@ class DataVolumeEncryptionIT {
 
     @Test
     @Order(4)
+    @Tag("vm-long") // each reboots the guest at least once: outside CI's time, run with -DvmExcludedGroups=none
     void aPowerCutAtEachStepBeforeTheOnlinePhaseResumesAfterBootWithContentIntact() throws Exception {
         for (String[] cut : POWER_CUTS) {
             String serial = cut[0];
@@ -210,6 +213,7 @@ class DataVolumeEncryptionIT {
 
     @Test
     @Order(6)
+    @Tag("vm-long") // each reboots the guest at least once: outside CI's time, run with -DvmExcludedGroups=none
     void withTheVaultDownAtBootTheVmBootsAndTheVolumeUnlocksWhenTheVaultIsBack() throws Exception {
         guest.shutdown();
         FaultRule down = FaultRule.drop(".*");
@@ -231,6 +235,7 @@ class DataVolumeEncryptionIT {
 
     @Test
     @Order(7)
+    @Tag("vm-long") // each reboots the guest at least once: outside CI's time, run with -DvmExcludedGroups=none
     void aDeletedSecretKeepsItsVolumeLockedWithAClearErrorUntilTheOperatorRecoversIt() throws Exception {
         String luksUuid = guest.shOk("blkid -s UUID -o value /dev/vglvm/data").trim();
         String secret = vault.emulator().secretNames(vault.host()).stream()
@@ -260,7 +265,8 @@ class DataVolumeEncryptionIT {
         guest.shOk("journalctl --no-pager -o cat > /root/journal.txt; cp /var/lib/guestcrypt/status.json /root/ 2>/dev/null; sync");
         guest.shutdown();
         List<byte[]> secrets = vault.allPassphrases();
-        assertThat(secrets).as("passphrases stored in the vault").hasSizeGreaterThanOrEqualTo(8);
+        // at least the first scenario's three volumes; eight when the long scenarios ran too
+        assertThat(secrets).as("passphrases stored in the vault").hasSizeGreaterThanOrEqualTo(3);
         List<Path> haystacks = new ArrayList<>(images);
         haystacks.add(guest.osOverlay());
         assertThat(PassphraseScan.occurrences(haystacks, secrets)).as("passphrase occurrences").isEmpty();
