@@ -2,7 +2,6 @@ package dev.guestcrypt.e2e.volumes.demo;
 
 import dev.guestcrypt.e2e.volumes.support.Build;
 import dev.guestcrypt.e2e.volumes.support.DataDisks;
-import dev.guestcrypt.e2e.volumes.support.ExecResult;
 import dev.guestcrypt.e2e.volumes.support.GuestImage;
 import dev.guestcrypt.e2e.volumes.support.GuestVault;
 import dev.guestcrypt.e2e.volumes.support.QemuGuest;
@@ -11,7 +10,6 @@ import dev.guestcrypt.testkit.kv.EmulatorState;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The whole job in one run (scripts/demo.sh): a Key Vault emulator, a Debian guest with two data
@@ -49,32 +47,26 @@ public final class Demo {
             for (String[] d : DISKS) {
                 guest.shOk(Writer.start(d[1], d[0]));
             }
-            // The command's own progress lines go to a file in the guest that is shown as it grows:
+            // The command runs in the background in the guest; its own progress lines go to a file that
+            // is shown as it grows. One guest-agent command at a time: the channel is not shared, and
             // polling "guestcrypt status" would start a JVM every few seconds on the emulated CPU.
-            CompletableFuture<ExecResult> encrypt = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return guest.sh("guestcrypt encrypt --volume-type data --key-vault " + vault.url() + " --volumes "
-                            + DISKS[0][1] + "," + DISKS[1][1] + " --wait > /root/encrypt.log 2>&1", null, Duration.ofMinutes(30));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            guest.shOk("rm -f /root/encrypt.rc; nohup sh -c 'guestcrypt encrypt --volume-type data --key-vault " + vault.url()
+                    + " --volumes " + DISKS[0][1] + "," + DISKS[1][1] + " --wait > /root/encrypt.log 2>&1; echo $? > /root/encrypt.rc'"
+                    + " >/dev/null 2>&1 &");
             int shown = 0;
-            while (true) {
-                boolean done = encrypt.isDone();
-                String[] lines = guest.sh("cat /root/encrypt.log 2>/dev/null; true").stdout().split("\n", -1);
+            String rc = "";
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (rc.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(3000);
+                rc = guest.sh("cat /root/encrypt.rc 2>/dev/null; true").stdout().trim();
+                String[] lines = guest.sh("cat /root/encrypt.log 2>/dev/null; true").stdout().split("\\n", -1);
                 for (int i = shown; i < lines.length - 1; i++) {
                     System.out.println("  " + lines[i]);
                 }
                 shown = Math.max(shown, lines.length - 1);
-                if (done) {
-                    break;
-                }
-                Thread.sleep(3000);
             }
-            ExecResult r = encrypt.join();
-            if (!r.ok()) {
-                throw new IllegalStateException("guestcrypt encrypt failed with exit code " + r.exitCode());
+            if (!rc.equals("0")) {
+                throw new IllegalStateException("guestcrypt encrypt failed (exit code '" + rc + "'); see /root/encrypt.log in the guest");
             }
             for (String[] d : DISKS) {
                 guest.shOk(Writer.stop(d[0]));
