@@ -97,7 +97,7 @@ public final class UnlockService {
                     }
                     it.remove();
                 } catch (AgentException e) {
-                    if (isPermanent(e)) {
+                    if (e.code().permanent()) {
                         failed.put(name, e);
                         it.remove();
                     } else {
@@ -122,10 +122,6 @@ public final class UnlockService {
             pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
         }
         return failed;
-    }
-
-    private static boolean isPermanent(AgentException e) {
-        return e.code().permanent();
     }
 
     private AgentException gaveUp(String name, int attempts, AgentException last) {
