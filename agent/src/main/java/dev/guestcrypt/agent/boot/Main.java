@@ -6,9 +6,10 @@ import dev.guestcrypt.agent.daemon.Daemon;
 import dev.guestcrypt.agent.error.AgentException;
 import dev.guestcrypt.agent.execute.Ports;
 import dev.guestcrypt.agent.keys.PassphraseGenerator;
-import dev.guestcrypt.agent.os.CryptsetupCli;
 import dev.guestcrypt.agent.os.Ext4Tools;
+import dev.guestcrypt.agent.os.LuksMetadataCli;
 import dev.guestcrypt.agent.os.NativeLuksInit;
+import dev.guestcrypt.agent.os.NativeVolumeCrypto;
 import dev.guestcrypt.agent.os.ProcessCommandRunner;
 import dev.guestcrypt.agent.os.SdNotify;
 import dev.guestcrypt.agent.os.SystemInventoryReader;
@@ -19,6 +20,7 @@ import dev.guestcrypt.agent.service.AgentService;
 import dev.guestcrypt.agent.service.Paths;
 import dev.guestcrypt.agent.service.UnlockService;
 import dev.guestcrypt.agent.settings.AgentConfig;
+import dev.guestcrypt.nativebind.luks.RunOptions;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -57,15 +59,15 @@ public final class Main {
     static final class SystemContext implements CliContext {
         private final Paths paths;
         private final ProcessCommandRunner runner = new ProcessCommandRunner();
-        private final CryptsetupCli cryptsetup;
+        private final NativeVolumeCrypto crypto;
         private AgentConfig config;
         private VaultKeyStores keyStores;
         private AgentService agent;
 
         SystemContext(Paths paths) {
             this.paths = paths;
-            this.cryptsetup = new CryptsetupCli(runner, List.of(),
-                    new NativeLuksInit(paths.state().resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF));
+            this.crypto = new NativeVolumeCrypto(new NativeLuksInit(paths.state().resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF),
+                    RunOptions.defaults());
         }
 
         private synchronized AgentConfig config() {
@@ -93,14 +95,14 @@ public final class Main {
         }
 
         private SystemInventoryReader inventoryReader() {
-            return new SystemInventoryReader(runner, cryptsetup, paths.etc(), paths.mountInfo());
+            return new SystemInventoryReader(runner, new LuksMetadataCli(runner), paths.etc(), paths.mountInfo());
         }
 
         @Override
         public synchronized AgentService agent() {
             if (agent == null) {
                 config();
-                Ports ports = new Ports(keyStores(), PassphraseGenerator.strong(), cryptsetup, new Ext4Tools(runner),
+                Ports ports = new Ports(keyStores(), PassphraseGenerator.strong(), crypto, new Ext4Tools(runner),
                         new SystemMounter(runner, paths.mountInfo(), Duration.ofSeconds(10)),
                         new TabFileBootConfig(paths.etc().resolve("fstab"), paths.etc().resolve("crypttab")), hostName(),
                         SystemInventoryReader::stablePath, paths.state().resolve("headers").toString());
@@ -113,7 +115,7 @@ public final class Main {
         @Override
         public UnlockService unlock() {
             SystemInventoryReader reader = inventoryReader();
-            return new UnlockService(reader::read, cryptsetup, keyStores().unlocking(), Clock.systemUTC(),
+            return new UnlockService(reader::read, crypto, keyStores().unlocking(), Clock.systemUTC(),
                     Duration.ofSeconds(config().unlockWaitSeconds()));
         }
 

@@ -54,6 +54,11 @@ public final class Daemon {
             notify.ready();
             notify.status("idle");
             LOG.info("guestcrypt daemon started");
+            try {
+                service.loadCrypto();
+            } catch (AgentException e) {
+                LOG.severe(e::describe); // every volume operation reports it again; unlocking at boot is not this process
+            }
             FileTime seen = null;
             long nextPass = 0;
             while (!stop.get()) {

@@ -22,7 +22,9 @@ public enum ExecuteError implements ErrorCode {
     /** mkfs failed on the new encrypted mapping (format flow). */
     MKFS_FAILED("GC3016"),
     /** The new mapping already holds a file system of another type: not overwritten. */
-    UNEXPECTED_FILESYSTEM("GC3017");
+    UNEXPECTED_FILESYSTEM("GC3017"),
+    /** libcryptsetup (libcryptsetup12) cannot be loaded. */
+    CRYPTO_LIBRARY_MISSING("GC3018");
 
     private final String id;
 

@@ -10,6 +10,12 @@ import java.util.List;
  * {@code header} is the detached header file, or null when the header is on the device.
  */
 public interface VolumeCrypto {
+    /**
+     * Loads the LUKS2 library now rather than on first use, so that a missing library is reported
+     * when the daemon starts and the first volume's offline window does not pay for loading it.
+     */
+    default void load() {}
+
     /** Whether {@code luksPath} carries a LUKS2 header with UUID {@code luksUuid}. */
     boolean hasLuksHeader(String luksPath, String luksUuid);
 

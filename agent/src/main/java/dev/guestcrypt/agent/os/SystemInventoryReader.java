@@ -31,11 +31,11 @@ public final class SystemInventoryReader {
     public static final Path AZURE_RESOURCE_LINK = Path.of("/dev/disk/azure/resource");
     public static final String RESOURCE_DISK_README = "DATALOSS_WARNING_README.txt";
     private final CommandRunner runner;
-    private final CryptsetupCli cryptsetup;
+    private final LuksMetadataCli cryptsetup;
     private final Path etc;
     private final Path mountInfo;
 
-    public SystemInventoryReader(CommandRunner runner, CryptsetupCli cryptsetup, Path etc, Path mountInfo) {
+    public SystemInventoryReader(CommandRunner runner, LuksMetadataCli cryptsetup, Path etc, Path mountInfo) {
         this.runner = runner;
         this.cryptsetup = cryptsetup;
         this.etc = etc;
@@ -134,7 +134,7 @@ public final class SystemInventoryReader {
                 token = Optional.of(t.toString());
             }
         }
-        return new LuksInfo(uuid, CryptsetupCli.reencrypting(meta), token, null);
+        return new LuksInfo(uuid, LuksMetadataCli.reencrypting(meta), token, null);
     }
 
     /** The resource disk: udev's /dev/disk/azure/resource link, or the disk mounted with ADE's warning file. */

@@ -76,6 +76,11 @@ public final class AgentService {
         this.clock = clock;
     }
 
+    /** Loads the LUKS2 library ahead of the first operation; see {@link dev.guestcrypt.agent.execute.VolumeCrypto#load()}. */
+    public void loadCrypto() {
+        ports.crypto().load();
+    }
+
     public Paths paths() {
         return paths;
     }
@@ -164,8 +169,7 @@ public final class AgentService {
                 }
             }
             statusFile.read().ifPresent(s -> s.volumes().stream().filter(vs -> vs.percent() >= 0 && vs.percent() < 100)
-                    .forEach(vs -> listener.progress(new ProgressSnapshot("", vs.mountPoint(),
-                            (long) (vs.percent() * 1000), 100_000, vs.mibPerSec() * (1 << 20), clock.instant()))));
+                    .forEach(vs -> listener.progress(ProgressSnapshot.fromStatus("", vs, clock.instant()))));
             sleep(Duration.ofSeconds(1));
         }
         return new ArrayList<>(ended.values());
@@ -245,8 +249,7 @@ public final class AgentService {
         if (known.isEmpty()) {
             statusFile.read().filter(s -> Duration.between(s.time(), clock.instant()).toSeconds() < 30).ifPresent(s ->
                     s.volumes().stream().filter(v -> v.percent() >= 0 && v.percent() < 100).forEach(v -> known.put(v.mountPoint(),
-                            new ProgressSnapshot(v.mountPoint(), v.mountPoint(), (long) (v.percent() * 1000), 100_000,
-                                    v.mibPerSec() * (1 << 20), s.time()))));
+                            ProgressSnapshot.fromStatus(v.mountPoint(), v, s.time()))));
         }
         Map<String, String> errors = new HashMap<>(unlockErrors);
         statusFile.read().ifPresent(s -> s.volumes().stream().filter(v -> !v.error().isEmpty() && !v.mapperName().isEmpty())

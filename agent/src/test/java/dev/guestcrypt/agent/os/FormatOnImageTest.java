@@ -37,14 +37,15 @@ class FormatOnImageTest {
     @TempDir
     Path dir;
     private final ProcessCommandRunner runner = new ProcessCommandRunner();
-    private CryptsetupCli cryptsetup;
+    private NativeVolumeCrypto cryptsetup;
     private final String token = KeyTokenCodec.toJson(new KeyVaultToken("https://v.vault.azure.net", "s1",
             "0123456789abcdef0123456789abcdef", null, List.of()));
 
     @BeforeEach
     void tools() {
         assumeTrue(runner.run(Command.of(Duration.ofSeconds(20), "cryptsetup", "--version")).ok(), "cryptsetup is not installed");
-        cryptsetup = new CryptsetupCli(runner, List.of(), new NativeLuksInit(dir.resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF));
+        cryptsetup = new NativeVolumeCrypto(new NativeLuksInit(dir.resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF),
+                dev.guestcrypt.nativebind.luks.RunOptions.defaults());
     }
 
     private static SecretBytes passphrase(String text) {
@@ -86,7 +87,7 @@ class FormatOnImageTest {
             assertThat(KeyTokenCodec.fromJson(t)).isInstanceOf(KeyVaultToken.class);
             assertThat(KeyTokenCodec.fromJson(t).keyslots()).containsExactly(0);
         });
-        JsonNode meta = cryptsetup.metadata(image.toString()).orElseThrow();
+        JsonNode meta = new LuksMetadataCli(runner).metadata(image.toString()).orElseThrow();
         assertThat(meta.path("keyslots").path("0").path("kdf").path("type").asText()).isEqualTo("pbkdf2");
         assertThat(meta.path("keyslots").path("0").path("kdf").path("iterations").asInt()).isEqualTo(10_000);
         assertThat(meta.path("keyslots").path("0").path("kdf").path("hash").asText()).isEqualTo("sha256");

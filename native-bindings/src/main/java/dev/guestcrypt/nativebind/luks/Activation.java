@@ -36,7 +36,17 @@ public final class Activation {
     public MappingStatus status(String name) {
         requireName(name);
         Native.begin();
-        int info = device.lib().crypt_status(device.handle(), name);
+        return decode(device.lib().crypt_status(device.handle(), name), name);
+    }
+
+    /** The state of /dev/mapper/{@code name}, whatever device it maps (no header is read). */
+    public static MappingStatus statusOf(String name) {
+        requireName(name);
+        Native.begin();
+        return decode(Native.lib().crypt_status(null, name), name);
+    }
+
+    private static MappingStatus decode(int info, String name) {
         switch (info) {
             case LibCryptsetup.CRYPT_INACTIVE:
                 return MappingStatus.INACTIVE;

@@ -65,6 +65,15 @@ public final class LuksDevice implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * Loads libcryptsetup now (it is otherwise loaded on first use).
+     *
+     * @throws CryptsetupUnavailableException when the library is not installed
+     */
+    public static void loadLibrary() {
+        Native.lib();
+    }
+
     /** True when {@code device} carries a LUKS2 header the library can load. */
     public static boolean isLuks2(Path device) {
         if (device == null || !Files.exists(device)) {

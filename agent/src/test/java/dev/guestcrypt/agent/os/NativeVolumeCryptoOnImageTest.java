@@ -4,6 +4,7 @@ import dev.guestcrypt.agent.error.AgentException;
 import dev.guestcrypt.agent.execute.Command;
 import dev.guestcrypt.agent.keys.KeyTokenCodec;
 import dev.guestcrypt.agent.keys.KeyVaultToken;
+import dev.guestcrypt.nativebind.luks.RunOptions;
 import dev.guestcrypt.nativebind.secret.SecretBytes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,22 +22,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The real LUKS2 header steps on image files (no device-mapper needed): header and token written
- * together, the pending encryption visible, and LUKS2's refusal of token changes in between.
+ * The real LUKS2 header steps through libcryptsetup on image files (no device-mapper needed):
+ * header and token written together, the pending encryption visible, LUKS2's refusal of token
+ * changes in between, and a header nobody can read refused with a clear error.
  */
-class CryptsetupOnImageTest {
+class NativeVolumeCryptoOnImageTest {
     @TempDir
     Path dir;
     private final ProcessCommandRunner runner = new ProcessCommandRunner();
-    private CryptsetupCli cryptsetup;
+    private NativeVolumeCrypto cryptsetup;
     private final String token = KeyTokenCodec.toJson(new KeyVaultToken("https://v.vault.azure.net", "s1",
             "0123456789abcdef0123456789abcdef", null, List.of()));
 
     @BeforeEach
     void tools() {
         assumeTrue(runner.run(Command.of(Duration.ofSeconds(20), "cryptsetup", "--version")).ok(), "cryptsetup is not installed");
-        cryptsetup = new CryptsetupCli(runner, List.of("--pbkdf", "pbkdf2", "--pbkdf-force-iterations", "1000"),
-                new NativeLuksInit(dir.resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF)); // the production keyslot KDF
+        cryptsetup = new NativeVolumeCrypto(new NativeLuksInit(dir.resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF),
+                RunOptions.defaults()); // the production keyslot KDF
     }
 
     private static SecretBytes passphrase() {
@@ -60,7 +62,7 @@ class CryptsetupOnImageTest {
                 assertThat(KeyTokenCodec.fromJson(t).keyslots()).containsExactly(0);
             });
             assertThatThrownBy(() -> cryptsetup.addToken(image.toString(), token)).isInstanceOf(AgentException.class)
-                    .hasMessageContaining("token import");
+                    .hasMessageContaining("adding the key token");
             // Init again (a resumed step) is a no-op: same UUID, one token.
             cryptsetup.initEncryptInPlace(image.toString(), uuid, 32L << 20, pass, token);
             assertThat(cryptsetup.tokens(image.toString())).hasSize(1);
@@ -100,5 +102,19 @@ class CryptsetupOnImageTest {
         assertThat(cryptsetup.tokens(header.toString())).hasSize(1);
         cryptsetup.backupHeader(header.toString(), header + ".bak");
         assertThat(Files.size(Path.of(header + ".bak"))).isPositive();
+    }
+
+    @Test
+    void aDeviceWithoutLuksHeaderHasNoTokensAndRefusesOneWithTheDeviceNamed() throws Exception {
+        Path image = dir.resolve("plain.img");
+        assertThat(runner.run(Command.of(Duration.ofSeconds(60), "truncate", "-s", "32M", image.toString())).ok()).isTrue();
+        assertThat(cryptsetup.hasLuksHeader(image.toString(), UUID.randomUUID().toString())).isFalse();
+        assertThat(cryptsetup.tokens(image.toString())).isEmpty();
+        assertThat(cryptsetup.reencryptionInProgress(image.toString())).isFalse();
+        assertThatThrownBy(() -> cryptsetup.addToken(image.toString(), token)).isInstanceOfSatisfying(AgentException.class, e -> {
+            assertThat(e.code().id()).isEqualTo("GC3006");
+            assertThat(e.getMessage()).contains(image.toString());
+        });
+        assertThat(Files.readAllBytes(image)).containsOnly((byte) 0);
     }
 }
