@@ -74,7 +74,11 @@ final class EncryptCommand implements Callable<Integer> {
         AgentException firstError = null;
         for (Outcome o : result.outcomes()) {
             switch (o.result()) {
-                case DONE -> printer.say(mountPoint(result, o.volumeKey()) + ": encrypted");
+                case DONE -> {
+                    if (!result.handedToDaemon()) { // the daemon's volumes were reported as each finished
+                        printer.say(mountPoint(result, o.volumeKey()) + ": encrypted");
+                    }
+                }
                 case STOPPED -> printer.say("stopped; it resumes when the agent starts again");
                 default -> {
                     printer.say((o.result() == Outcome.Result.ABANDONED ? "not encrypted (put back as it was): " : "failed: ")

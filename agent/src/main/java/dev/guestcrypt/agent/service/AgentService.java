@@ -35,9 +35,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 
 /**
@@ -168,7 +170,11 @@ public final class AgentService {
                             last.equals(JournalSteps.FAILED) ? Outcome.Result.FAILED : Outcome.Result.ABANDONED, e));
                 }
             }
+            // The status file may still hold a finished volume's last progress line: only running ones are shown.
+            Set<String> endedMounts = plan.work().stream().filter(v -> ended.containsKey(v.volumeKey())).map(VolumePlan::mountPoint)
+                    .collect(Collectors.toSet());
             statusFile.read().ifPresent(s -> s.volumes().stream().filter(vs -> vs.percent() >= 0 && vs.percent() < 100)
+                    .filter(vs -> !endedMounts.contains(vs.mountPoint()))
                     .forEach(vs -> listener.progress(ProgressSnapshot.fromStatus("", vs, clock.instant()))));
             sleep(Duration.ofSeconds(1));
         }
