@@ -41,6 +41,8 @@ public final class Demo {
             }
             step("Installing guestcrypt with scripts/install.sh");
             System.out.print(guest.shOk("/mnt/payload/install/scripts/install.sh --from /mnt/payload/install 2>&1"));
+            // The installation disk is the demo's own; unmounted, it does not show up as a data volume.
+            guest.shOk("umount /mnt/payload");
             step("What guestcrypt would do (guestcrypt plan)");
             System.out.print(guest.sh("guestcrypt plan").stdout());
             step("Encrypting both disks while a writer keeps writing to them");
@@ -82,11 +84,13 @@ public final class Demo {
                 System.out.println("  100 original files: sha256 identical; writer records acknowledged before the reboot: "
                         + guest.shOk(Writer.verify(d[1], d[0])).trim() + ", all intact");
             }
+            guest.sh("umount /mnt/payload");
             System.out.print(guest.sh("guestcrypt status").stdout());
             step("What the vault holds (names and tags; values stay secret)");
             for (String name : vault.emulator().secretNames(vault.host())) {
                 for (EmulatorState.SecretVersion v : vault.emulator().secretVersions(vault.host(), name)) {
-                    System.out.println("  " + name + "/" + v.version + "  contentType=" + v.contentType + "  tags=" + v.tags);
+                    System.out.println("  " + name + "/" + v.version + (v.contentType == null ? "" : "  contentType=" + v.contentType)
+                            + "  tags=" + v.tags);
                 }
             }
             step("Powering off and cleaning up");
