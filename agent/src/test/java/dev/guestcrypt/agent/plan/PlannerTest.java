@@ -118,4 +118,21 @@ class PlannerTest {
         assertThat(MapperNames.forMountPoint("/data", "sdc1", java.util.Set.of("gc-data"))).isEqualTo("gc-data-2");
         assertThat(MapperNames.forMountPoint("/", "sdc1", java.util.Set.of())).isEqualTo("gc-sdc1");
     }
+
+    @Test
+    void theDowntimeEstimateGrowsWithTheSpaceInUseNotWithTheDiskSize() {
+        assertThat(Planner.inPlaceDowntime(0).toSeconds()).isEqualTo(3);
+        assertThat(Planner.inPlaceDowntime(1L << 30).toSeconds()).isEqualTo(4);
+        assertThat(Planner.inPlaceDowntime(100L << 30).toSeconds()).isEqualTo(28);
+        assertThat(Planner.DETACHED_DOWNTIME.toSeconds()).isLessThan(Planner.inPlaceDowntime(0).toSeconds());
+    }
+
+    @Test
+    void thePlanLineSaysWhatADetachedHeaderMeansForMovingTheDisk() {
+        Plan plan = planner.plan(settings("Data", null), inv, JournalView.empty());
+        assertThat(dev.guestcrypt.agent.service.PlanText.line(at(plan, "/xfsdata")))
+                .contains("/var/lib/guestcrypt/headers", "moving the disk to another VM means moving its header file too");
+        assertThat(dev.guestcrypt.agent.service.PlanText.line(at(plan, "/data")))
+                .contains("offline for about", "file-system check", "the disk stays self-contained");
+    }
 }
