@@ -5,6 +5,7 @@ import dev.guestcrypt.agent.execute.Outcome;
 import dev.guestcrypt.agent.service.AgentService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,6 +40,10 @@ final class EncryptCommand implements Callable<Integer> {
     List<String> volumes;
     @Option(names = "--wait", description = "Follow the work until every volume is encrypted (or failed).")
     boolean waitForEnd;
+    @Mixin
+    FormatOptions format = new FormatOptions();
+    @Option(names = "--yes", description = "Confirms that --format or --format-all may erase data (see 'guestcrypt plan' with the same options).")
+    boolean yes;
 
     EncryptCommand(CliContext context) {
         this.context = context;
@@ -46,8 +51,13 @@ final class EncryptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (format.erases() && !yes) {
+            spec.commandLine().getErr().println("error: --format and --format-all erase the data of the volumes they name; nothing was changed");
+            spec.commandLine().getErr().println("fix: see what would be erased with 'guestcrypt plan' and the same options, then add --yes");
+            return ExitCodes.USAGE;
+        }
         Map<String, Object> request = new LinkedHashMap<>();
-        request.put("EncryptionOperation", "EnableEncryption");
+        format.applyTo(request);
         request.put("VolumeType", volumeType);
         request.put("KeyVaultURL", keyVault);
         if (kek != null) {

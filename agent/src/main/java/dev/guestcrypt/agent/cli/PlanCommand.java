@@ -7,6 +7,7 @@ import dev.guestcrypt.agent.plan.Plan;
 import dev.guestcrypt.agent.plan.VolumePlan;
 import dev.guestcrypt.agent.service.PlanText;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +26,8 @@ final class PlanCommand implements Callable<Integer> {
     CommandSpec spec;
     @Option(names = "--json", description = "Print the plan as JSON.")
     boolean json;
+    @Mixin
+    FormatOptions format = new FormatOptions();
     @Option(names = "--volumes", split = ",", paramLabel = "MOUNTPOINT", description = "Only these mount points, e.g. /data,/srv.")
     java.util.List<String> volumes;
 
@@ -35,11 +38,13 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> request = null;
-        if (volumes != null) {
+        if (volumes != null || format.erases()) {
             request = new LinkedHashMap<>();
-            request.put("EncryptionOperation", "EnableEncryption");
+            format.applyTo(request);
             request.put("VolumeType", "Data");
-            request.put("Volumes", volumes);
+            if (volumes != null) {
+                request.put("Volumes", volumes);
+            }
         }
         Plan plan = context.agent().plan(request);
         var out = spec.commandLine().getOut();

@@ -6,9 +6,13 @@ import dev.guestcrypt.agent.execute.ExecuteError;
 import dev.guestcrypt.agent.service.AgentService;
 import dev.guestcrypt.agent.service.UnlockService;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,5 +63,35 @@ class CliTest {
         assertThat(err.toString()).contains("error: GC3012 UNLOCK_FAILED: the vault is unreachable").contains("fix: try later");
         assertThat(run("daemon")).isEqualTo(ExitCodes.UNEXPECTED);
         assertThat(err.toString()).contains("unexpected IllegalStateException: boom");
+    }
+
+    @Test
+    void formattingNeedsAnExplicitYesAndChangesNothingWithoutIt() {
+        assertThat(run("encrypt", "--volume-type", "data", "--key-vault", "https://v.vault.azure.net", "--format", "/dev/sdc1"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("erase the data").contains("nothing was changed").contains("add --yes");
+        assertThat(err.toString()).doesNotContain("agent not available"); // refused before anything was built
+        assertThat(run("encrypt", "--volume-type", "data", "--key-vault", "https://v.vault.azure.net", "--format", "/dev/sdc1",
+                "--format-all", "--yes")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("mutually exclusive");
+    }
+
+    @CommandLine.Command
+    static final class WithFormatOptions {
+        @CommandLine.Mixin
+        FormatOptions options = new FormatOptions();
+    }
+
+    @Test
+    void formatOptionsBecomeAdesOperationAndDiskFormatQuery() {
+        Map<String, Object> request = new LinkedHashMap<>();
+        WithFormatOptions host = new WithFormatOptions();
+        new CommandLine(host).parseArgs("--format", "/dev/sdc1,/dev/disk/azure/scsi1/lun2");
+        host.options.applyTo(request);
+        assertThat(request).containsEntry("EncryptionOperation", "EnableEncryptionFormat")
+                .containsEntry("DiskFormatQuery", List.of(Map.of("dev", "/dev/sdc1"), Map.of("dev", "/dev/disk/azure/scsi1/lun2")));
+        Map<String, Object> none = new LinkedHashMap<>();
+        new FormatOptions().applyTo(none);
+        assertThat(none).containsExactly(Map.entry("EncryptionOperation", "EnableEncryption"));
     }
 }

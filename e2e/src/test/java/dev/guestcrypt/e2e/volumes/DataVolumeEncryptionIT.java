@@ -52,6 +52,7 @@ class DataVolumeEncryptionIT {
         {"pcfsck", "ext4", "/data/pcfsck"},
         {"pcboot", "ext4", "/data/pcboot"},
         {"pcluks", "ext4", "/data/pcluks"},
+        {"scratch", "ext4", "/data/scratch"},
     };
     /** serial, mount point, the journal step right after which the power is cut. */
     private static final String[][] POWER_CUTS = {
@@ -83,6 +84,8 @@ class DataVolumeEncryptionIT {
         for (String[] v : VOLUMES) {
             guest.shOk(DataDisks.prepare(v[1], v[0], v[2], 40));
         }
+        guest.shOk("e2label /dev/disk/by-id/virtio-scratch scratchfs && sed -i 's|^\\(UUID=[^ ]* /data/scratch ext4\\) defaults|\\1 defaults,noatime|' /etc/fstab"
+                + " && mount -o remount /data/scratch && findmnt -n -o OPTIONS /data/scratch | grep -q noatime");
     }
 
     @AfterAll
@@ -130,6 +133,29 @@ class DataVolumeEncryptionIT {
 
     @Test
     @Order(2)
+    void aDisposableVolumeIsErasedAndFormattedEncryptedOnlyWithYes() throws Exception {
+        String dev = guest.shOk("readlink -f /dev/disk/by-id/virtio-scratch").trim();
+        String format = "guestcrypt encrypt --volume-type data --key-vault " + vault.url() + " --volumes /data/scratch --format " + dev;
+        ExecResult refused = guest.sh(format + " --wait");
+        assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(64);
+        assertThat(guest.shOk("ls /data/scratch | grep -c '^file-'").trim()).as("files before the confirmed format").isEqualTo("40");
+
+        ExecResult formatted = guest.sh(format + " --yes --wait", null, Duration.ofMinutes(20));
+        assertThat(formatted.exitCode()).as(formatted.stdout() + formatted.stderr()).isZero();
+        assertThat(formatted.stdout()).contains("ALL DATA ON /data/scratch");
+        String source = guest.shOk("findmnt -n -o SOURCE /data/scratch").trim();
+        assertThat(source).startsWith("/dev/mapper/gc-");
+        assertThat(guest.shOk("findmnt -n -o FSTYPE,OPTIONS /data/scratch")).startsWith("ext4").contains("noatime");
+        assertThat(guest.shOk("blkid -s LABEL -o value " + source).trim()).isEqualTo("scratchfs");
+        assertThat(guest.shOk("blkid -s TYPE -o value " + dev).trim()).isEqualTo("crypto_LUKS");
+        assertThat(guest.shOk("ls /data/scratch | grep -c '^file-' || true").trim()).as("old files after the format").isEqualTo("0");
+        // the new, empty file system takes data and keeps it across the reboot of the next test
+        guest.shOk("head -c 4194304 /dev/urandom > /data/scratch/after-format && (cd /data/scratch && sha256sum after-format)"
+                + " > /root/manifest-scratch && sync");
+    }
+
+    @Test
+    @Order(3)
     void afterACleanRebootTheVolumesUnlockByThemselvesWithEveryByteIntact() throws Exception {
         guest.reboot();
         for (int i = 0; i < 3; i++) {
@@ -139,6 +165,8 @@ class DataVolumeEncryptionIT {
             guest.shOk(DataDisks.verify(serial, mp));
             guest.shOk(Writer.verify(mp, serial));
         }
+        guest.shOk("for t in $(seq 1 120); do mountpoint -q /data/scratch && exit 0; sleep 2; done; exit 1");
+        guest.shOk(DataDisks.verify("scratch", "/data/scratch"));
         assertThat(guest.shOk("systemctl is-active 'guestcrypt-unlock@gc-*' | sort -u")).isEqualTo("active\n");
         // no console prompt from systemd-cryptsetup, no emergency shell
         // [p]: the guest agent logs each command it runs, and this pattern must not match its own text
@@ -149,7 +177,7 @@ class DataVolumeEncryptionIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @Tag("vm-long") // each reboots the guest at least once: outside CI's time, run with -DvmExcludedGroups=none
     void aPowerCutMidReEncryptionResumesAfterBootWithContentIntact() throws Exception {
         guest.shOk(Writer.start("/data/cut", "cut"));
@@ -168,7 +196,7 @@ class DataVolumeEncryptionIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Tag("vm-long") // each reboots the guest at least once: outside CI's time, run with -DvmExcludedGroups=none
     void aPowerCutAtEachStepBeforeTheOnlinePhaseResumesAfterBootWithContentIntact() throws Exception {
         for (String[] cut : POWER_CUTS) {
@@ -194,7 +222,7 @@ class DataVolumeEncryptionIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aForbiddenStoreGivesAClearErrorAndLeavesTheVolumeUntouched() throws Exception {
         String before = guest.shOk("blkid -p /dev/disk/by-id/virtio-deny; findmnt -n -o SOURCE,FSTYPE /data/deny; sha256sum /etc/fstab /etc/crypttab");
         vault.emulator().setPermissions(vault.host(), vault.emulator().systemIdentity().objectId, List.of("secrets/get", "secrets/list"));
@@ -212,7 +240,7 @@ class DataVolumeEncryptionIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @Tag("vm-long") // each reboots the guest at least once: outside CI's time, run with -DvmExcludedGroups=none
     void withTheVaultDownAtBootTheVmBootsAndTheVolumeUnlocksWhenTheVaultIsBack() throws Exception {
         guest.shutdown();
@@ -234,7 +262,7 @@ class DataVolumeEncryptionIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Tag("vm-long") // each reboots the guest at least once: outside CI's time, run with -DvmExcludedGroups=none
     void aDeletedSecretKeepsItsVolumeLockedWithAClearErrorUntilTheOperatorRecoversIt() throws Exception {
         String luksUuid = guest.shOk("blkid -s UUID -o value /dev/vglvm/data").trim();
@@ -260,7 +288,7 @@ class DataVolumeEncryptionIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void noPassphraseAppearsOnAnyDiskInTheJournalOrInTheStatus() throws Exception {
         guest.shOk("journalctl --no-pager -o cat > /root/journal.txt; cp /var/lib/guestcrypt/status.json /root/ 2>/dev/null; sync");
         guest.shutdown();
