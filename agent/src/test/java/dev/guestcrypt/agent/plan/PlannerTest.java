@@ -135,4 +135,35 @@ class PlannerTest {
         assertThat(dev.guestcrypt.agent.service.PlanText.line(at(plan, "/data")))
                 .contains("offline for about", "file-system check", "the disk stays self-contained");
     }
+
+    /** Two disks in an md RAID1 holding one ext4 file system, next to the OS disk. */
+    private static Inventory mdRaidVm() {
+        String member = "{\"name\": \"%s\", \"kname\": \"%s\", \"path\": \"/dev/%s\", \"type\": \"disk\", \"size\": 1073741824,"
+                + " \"fstype\": \"linux_raid_member\", \"uuid\": \"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\", \"label\": \"vm:0\","
+                + " \"maj:min\": \"8:%d\", \"mountpoints\": [null], \"hctl\": \"1:0:0:%d\", \"ro\": false, \"children\": [{\"name\": \"md0\","
+                + " \"kname\": \"md0\", \"path\": \"/dev/md0\", \"type\": \"raid1\", \"size\": 1072693248, \"fstype\": \"ext4\","
+                + " \"uuid\": \"99999999-9999-9999-9999-999999999999\", \"label\": null, \"maj:min\": \"9:0\", \"mountpoints\": [\"/raid\"],"
+                + " \"hctl\": null, \"ro\": false}]}";
+        String lsblk = "{\"blockdevices\": [{\"name\": \"sda\", \"kname\": \"sda\", \"path\": \"/dev/sda\", \"type\": \"disk\","
+                + " \"size\": 32212254720, \"fstype\": null, \"uuid\": null, \"label\": null, \"maj:min\": \"8:0\", \"mountpoints\": [null],"
+                + " \"hctl\": \"0:0:0:0\", \"ro\": false, \"children\": [{\"name\": \"sda1\", \"kname\": \"sda1\", \"path\": \"/dev/sda1\","
+                + " \"type\": \"part\", \"size\": 32210157568, \"fstype\": \"ext4\", \"uuid\": \"11111111-1111-1111-1111-111111111111\","
+                + " \"label\": \"cloudimg-rootfs\", \"maj:min\": \"8:1\", \"mountpoints\": [\"/\"], \"hctl\": null, \"ro\": false}]}, "
+                + String.format(member, "sde", "sde", "sde", 64, 4) + ", " + String.format(member, "sdf", "sdf", "sdf", 80, 5) + "]}";
+        String mountinfo = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+                + "40 22 9:0 / /raid rw,relatime shared:11 - ext4 /dev/md0 rw\n";
+        String fstab = "LABEL=cloudimg-rootfs / ext4 defaults 0 1\nUUID=99999999-9999-9999-9999-999999999999 /raid ext4 defaults 0 2\n";
+        return new Inventory(dev.guestcrypt.agent.inventory.LsblkParser.parse(lsblk), dev.guestcrypt.agent.inventory.MountInfoParser.parse(mountinfo),
+                TabFiles.parseFstab(fstab), List.of(), java.util.Set.of(), Map.of(), Map.of("/raid", 800L << 20));
+    }
+
+    @Test
+    void anMdRaidArrayIsOneVolumeAndItsMemberDisksAreNeverTouched() {
+        Plan plan = planner.plan(settings("Data", null), mdRaidVm(), JournalView.empty());
+        VolumePlan raid = at(plan, "/raid");
+        assertThat(raid.action()).isEqualTo(VolumeAction.ENCRYPT_IN_PLACE);
+        assertThat(raid.devicePath()).isEqualTo("/dev/md0");
+        assertThat(raid.volumeKey()).isEqualTo("fs:99999999-9999-9999-9999-999999999999");
+        assertThat(plan.work()).extracting(VolumePlan::device).containsExactly("md0");
+    }
 }
