@@ -20,8 +20,9 @@ readonly TMPFILES_CONF=/etc/tmpfiles.d/guestcrypt.conf
 readonly GENERATOR=/usr/local/lib/systemd/system-generators/guestcrypt-generator
 readonly UNITS=(guestcrypt-agent.service guestcrypt-unlock.service guestcrypt-unlock@.service)
 # Small-footprint JVM: one GC thread, no JIT tiers beyond C1, no /tmp/hsperfdata file, no
-# attach (so no heap dump can be pulled from a running agent).
-readonly JVM_FLAGS='-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx96m -XX:-UsePerfData -XX:+DisableAttachMechanism -XX:+ExitOnOutOfMemoryError'
+# attach (so no heap dump can be pulled from a running agent); the heap gives memory back once
+# less than 30 % of it is in use, so the idle daemon shrinks again after an operation.
+readonly JVM_FLAGS='-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx96m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-UsePerfData -XX:+DisableAttachMechanism -XX:+ExitOnOutOfMemoryError'
 
 say() { echo "install: $*"; }
 fail() { # problem, fix

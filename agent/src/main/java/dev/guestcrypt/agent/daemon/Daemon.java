@@ -80,7 +80,7 @@ public final class Daemon {
 
     private void pass() {
         try {
-            service.reconcile(new Listener() {
+            var result = service.reconcile(new Listener() {
                 private long lastNotify;
 
                 @Override
@@ -90,7 +90,8 @@ public final class Daemon {
 
                 @Override
                 public void progress(ProgressSnapshot s) {
-                    if (System.nanoTime() - lastNotify > 5_000_000_000L) {
+                    // Each STATUS= line starts systemd-notify: every 30 s is enough for 'systemctl status'.
+                    if (System.nanoTime() - lastNotify > 30_000_000_000L) {
                         lastNotify = System.nanoTime();
                         notify.status(String.format("encrypting %s: %.1f%%, %.1f MiB/s", s.mountPoint(), s.percent(),
                                 s.bytesPerSec() / (1 << 20)));
@@ -98,6 +99,11 @@ public final class Daemon {
                 }
             }, stop::get);
             notify.status("idle");
+            if (!result.outcomes().isEmpty()) {
+                // An operation ended: collect now, so the heap shrinks back to its idle size
+                // (MaxHeapFreeRatio) instead of staying at the size the operation needed.
+                System.gc();
+            }
         } catch (AgentException e) {
             LOG.warning(e::describe);
             notify.status(e.describe());

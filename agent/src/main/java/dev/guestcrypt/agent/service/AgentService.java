@@ -57,6 +57,13 @@ public final class AgentService {
     private final Clock clock;
     private final Planner planner = new Planner();
     private final StatusProjector projector = new StatusProjector();
+    /**
+     * How often a running encryption rewrites the status file (two fsyncs on the OS disk each time):
+     * often enough for 'status --watch', rare enough not to slow the encryption it reports on.
+     */
+    private static final Duration STATUS_WRITE_INTERVAL = Duration.ofSeconds(5);
+    /** How often 'encrypt --wait' looks at the daemon's journal and status file. */
+    private static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(2);
     private final Map<String, ProgressSnapshot> progress = new ConcurrentHashMap<>();
     private final Map<String, String> unlockErrors = new ConcurrentHashMap<>();
     private final UnlockService unlocker;
@@ -176,7 +183,7 @@ public final class AgentService {
             statusFile.read().ifPresent(s -> s.volumes().stream().filter(vs -> vs.percent() >= 0 && vs.percent() < 100)
                     .filter(vs -> !endedMounts.contains(vs.mountPoint()))
                     .forEach(vs -> listener.progress(ProgressSnapshot.fromStatus("", vs, clock.instant()))));
-            sleep(Duration.ofSeconds(1));
+            sleep(FOLLOW_INTERVAL);
         }
         return new ArrayList<>(ended.values());
     }
@@ -239,7 +246,7 @@ public final class AgentService {
             ProgressSnapshot snap = new ProgressSnapshot(key, mountPoint, done, total, speed, clock.instant());
             progress.put(key, snap);
             listener.progress(snap);
-            if (Duration.between(lastStatusWrite, clock.instant()).toMillis() >= 1000) {
+            if (Duration.between(lastStatusWrite, clock.instant()).compareTo(STATUS_WRITE_INTERVAL) >= 0) {
                 writeStatus(lastInventory);
             }
         };

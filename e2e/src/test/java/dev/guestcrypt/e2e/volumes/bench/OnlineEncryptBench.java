@@ -92,6 +92,14 @@ public final class OnlineEncryptBench {
             System.out.printf("guestcrypt         : online %.1f MiB/s (%d MiB in %.1f s), downtime %.1f s, command to done %.1f s"
                     + " (key stored and read back %.1f s, before the unmount)%n", ONLINE_MIB / gcOnline, ONLINE_MIB, gcOnline, gcDown, gcTotal,
                     seconds(steps.get("STARTED"), steps.get("KEY_PROTECTED")));
+            StringBuilder window = new StringBuilder("guestcrypt offline window by step:");
+            String previous = "KEY_PROTECTED";
+            for (String step : new String[] {"UNMOUNTED", "FILESYSTEM_CHECKED", "FILESYSTEM_SHRUNK", "BOOT_CONFIG_SWITCHED", "LUKS_INITIALISED",
+                    "ACTIVATED", "MOUNTED"}) {
+                window.append(String.format(" %s %.1f s,", step.toLowerCase(java.util.Locale.ROOT), seconds(steps.get(previous), steps.get(step))));
+                previous = step;
+            }
+            System.out.println(window.substring(0, window.length() - 1));
             System.out.printf("ratio guestcrypt/cryptsetup (online throughput): %.2f (target >= 0.95)%n", refOnline / gcOnline);
             System.out.printf("downtime: guestcrypt %.1f s, cryptsetup by hand %.1f s (target < 10 s)%n", gcDown, refDown / 1000.0);
             System.out.printf("daemon RSS: idle %d MiB before, %d MiB after (target < 100); peak while encrypting %d MiB%n",
