@@ -62,8 +62,8 @@ public final class AgentService {
      * often enough for 'status --watch', rare enough not to slow the encryption it reports on.
      */
     private static final Duration STATUS_WRITE_INTERVAL = Duration.ofSeconds(5);
-    /** How often 'encrypt --wait' looks at the daemon's journal and status file. */
-    private static final Duration FOLLOW_INTERVAL = Duration.ofSeconds(2);
+    /** How often 'encrypt --wait' looks at the daemon's journal and status file: no more often than it changes. */
+    private static final Duration FOLLOW_INTERVAL = STATUS_WRITE_INTERVAL;
     private final Map<String, ProgressSnapshot> progress = new ConcurrentHashMap<>();
     private final Map<String, String> unlockErrors = new ConcurrentHashMap<>();
     private final UnlockService unlocker;
