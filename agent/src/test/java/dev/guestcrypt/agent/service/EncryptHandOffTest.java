@@ -97,7 +97,7 @@ class EncryptHandOffTest {
             Thread.sleep(1500);
             new StatusFile(paths.status()).write(new Status(Instant.now(), List.of(new VolumeStatus("/data", "/dev/vdb", "gc-data",
                     VolumeState.ENCRYPTION_IN_PROGRESS, 50, 4.0, 96, "", "")), "NotEncrypted", "EncryptionInProgress"));
-            Thread.sleep(2500);
+            Thread.sleep(6500); // longer than the CLI's look interval, so it sees the running state once
             Journal journal = new Journal(paths.journal());
             journal.append(new JournalRecord(Instant.now(), "op-1", volumeKey, JournalSteps.STARTED, Map.of()));
             journal.append(new JournalRecord(Instant.now(), "op-1", volumeKey, JournalSteps.DONE, Map.of()));
