@@ -43,8 +43,21 @@ public final class OnlineEncryptBench {
             for (String v : new String[] {"ref", "gc"}) {
                 guest.shOk(DataDisks.prepare("ext4", v, "/bench/" + v, FILL_MIB));
             }
+            // The daemon runs through both sides, as it does on a VM with guestcrypt installed, and so
+            // does the RSS sampler (VmRSS read with shell built-ins every 2 s): both sides pay for both.
+            ExecResult start = guest.sh("systemctl start guestcrypt-agent.service");
+            if (!start.ok()) {
+                System.out.println("guestcrypt         : not measured: the daemon does not start ("
+                        + guest.sh("journalctl -u guestcrypt-agent.service --no-pager -n 5 -o cat").stdout().replace('\n', ' ').trim() + ")");
+                return;
+            }
+            Thread.sleep(10_000);
+            String pid = guest.shOk("systemctl show -p MainPID --value guestcrypt-agent.service").trim();
+            long idleRss = rssKib(guest, pid);
+            guest.shOk("(while [ ! -e /root/stop-rss ]; do while read k v u; do [ \"$k\" = VmRSS: ] && echo $v >> /root/rss; done < /proc/" + pid
+                    + "/status; sleep 2; done >/dev/null 2>&1 &) ; true");
             // Reference: the same steps by hand, key on stdin, cheap PBKDF (guestcrypt's keyslot uses PBKDF2 too).
-            // Timestamps around the steps, no sampler: a poller forking every few ms would slow both sides.
+            // Timestamps around the steps, no fast sampler: a poller forking every few ms would slow both sides.
             String ref = guest.shOk("set -e; DEV=/dev/disk/by-id/virtio-ref; t0=$(date +%s%3N); umount /bench/ref; e2fsck -f -p $DEV >/dev/null;"
                     + " SIZE=$(($(blockdev --getsize64 $DEV)/1024 - 32768)); resize2fs $DEV ${SIZE}K >/dev/null 2>&1;"
                     + " K=$(head -c 48 /dev/urandom | base64); printf %s \"$K\" | cryptsetup reencrypt --encrypt --type luks2 --reduce-device-size 32M"
@@ -60,21 +73,10 @@ public final class OnlineEncryptBench {
             System.out.printf("cryptsetup by hand : online %.1f MiB/s (%d MiB in %.1f s), downtime %.1f s, unmount to done %.1f s%n",
                     ONLINE_MIB / refOnline, ONLINE_MIB, refOnline, refDown / 1000.0, refTotal);
 
-            ExecResult start = guest.sh("systemctl start guestcrypt-agent.service");
-            if (!start.ok()) {
-                System.out.println("guestcrypt         : not measured: the daemon does not start ("
-                        + guest.sh("journalctl -u guestcrypt-agent.service --no-pager -n 5 -o cat").stdout().replace('\n', ' ').trim() + ")");
-                return;
-            }
-            Thread.sleep(10_000);
-            String pid = guest.shOk("systemctl show -p MainPID --value guestcrypt-agent.service").trim();
-            long idleRss = rssKib(guest, pid);
-            // RSS from /proc with shell built-ins, every 2 s: one fork (sleep) per sample.
-            guest.shOk("(while [ ! -e /root/stop-gc ]; do while read k v u; do [ \"$k\" = VmRSS: ] && echo $v; done < /proc/" + pid
-                    + "/status; sleep 2; done > /root/rss-gc 2>/dev/null &) ; true");
+            guest.shOk(": > /root/rss");
             ExecResult gc = guest.sh("t0=$(date +%s%3N); guestcrypt encrypt --volume-type data --key-vault " + vault.url()
-                    + " --volumes /bench/gc --wait >/root/gc.out 2>&1; rc=$?; t1=$(date +%s%3N); touch /root/stop-gc; sleep 3;"
-                    + " echo $rc $((t1-t0)) $(sort -n /root/rss-gc | tail -1)", null, Duration.ofMinutes(30));
+                    + " --volumes /bench/gc --wait >/root/gc.out 2>&1; rc=$?; t1=$(date +%s%3N); touch /root/stop-rss; sleep 3;"
+                    + " echo $rc $((t1-t0)) $(sort -n /root/rss | tail -1)", null, Duration.ofMinutes(30));
             String[] g = lastLine(gc.stdout()).split(" ");
             if (!g[0].equals("0")) {
                 System.out.println("guestcrypt         : not measured: encrypt failed (exit " + g[0] + "): "
@@ -82,6 +84,7 @@ public final class OnlineEncryptBench {
                 return;
             }
             guest.shOk(DataDisks.verify("gc", "/bench/gc"));
+            Thread.sleep(10_000);
             long idleAfter = rssKib(guest, pid);
             // The agent's journal times each step: the key is stored before the unmount; the window
             // runs from the unmount to the mount from the mapping; the online run from there to done.
