@@ -84,7 +84,9 @@ class DataVolumeEncryptionIT {
         for (String[] v : VOLUMES) {
             guest.shOk(DataDisks.prepare(v[1], v[0], v[2], 40));
         }
-        guest.shOk("e2label /dev/disk/by-id/virtio-scratch scratchfs && sed -i 's|^\\(UUID=[^ ]* /data/scratch ext4\\) defaults|\\1 defaults,noatime|' /etc/fstab"
+        // e2label on a mounted file system does not reach udev's database (which lsblk reads): ask udev to look again
+        guest.shOk("e2label /dev/disk/by-id/virtio-scratch scratchfs && udevadm trigger --action=change --settle /dev/disk/by-id/virtio-scratch"
+                + " && lsblk -n -o LABEL /dev/disk/by-id/virtio-scratch | grep -qx scratchfs && sed -i 's|^\\(UUID=[^ ]* /data/scratch ext4\\) defaults|\\1 defaults,noatime|' /etc/fstab"
                 + " && mount -o remount /data/scratch && findmnt -n -o OPTIONS /data/scratch | grep -q noatime");
     }
 
@@ -142,7 +144,7 @@ class DataVolumeEncryptionIT {
 
         ExecResult formatted = guest.sh(format + " --yes --wait", null, Duration.ofMinutes(20));
         assertThat(formatted.exitCode()).as(formatted.stdout() + formatted.stderr()).isZero();
-        assertThat(formatted.stdout()).contains("ALL DATA ON /data/scratch");
+        assertThat(formatted.stdout()).contains("ALL DATA ON /data/scratch").contains("labelled 'scratchfs'");
         String source = guest.shOk("findmnt -n -o SOURCE /data/scratch").trim();
         assertThat(source).startsWith("/dev/mapper/gc-");
         assertThat(guest.shOk("findmnt -n -o FSTYPE,OPTIONS /data/scratch")).startsWith("ext4").contains("noatime");
