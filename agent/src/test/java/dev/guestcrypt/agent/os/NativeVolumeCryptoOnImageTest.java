@@ -39,6 +39,7 @@ class NativeVolumeCryptoOnImageTest {
         assumeTrue(runner.run(Command.of(Duration.ofSeconds(20), "cryptsetup", "--version")).ok(), "cryptsetup is not installed");
         cryptsetup = new NativeVolumeCrypto(new NativeLuksInit(dir.resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF),
                 RunOptions.defaults()); // the production keyslot KDF
+        cryptsetup.load(); // as the daemon does at start: the library and the structure layouts, before any volume
     }
 
     private static SecretBytes passphrase() {

@@ -66,12 +66,17 @@ public final class LuksDevice implements AutoCloseable {
     }
 
     /**
-     * Loads libcryptsetup now (it is otherwise loaded on first use).
+     * Loads libcryptsetup now (it is otherwise loaded on first use) and lays out the parameter
+     * structures once (JNA computes each layout by reflection on first use), so that a volume's
+     * first header write does not pay for either.
      *
      * @throws CryptsetupUnavailableException when the library is not installed
      */
     public static void loadLibrary() {
         Native.lib();
+        new dev.guestcrypt.nativebind.jna.CryptParamsReencrypt().size();
+        new dev.guestcrypt.nativebind.jna.CryptParamsLuks2().size();
+        new dev.guestcrypt.nativebind.jna.CryptPbkdfType().size();
     }
 
     /** True when {@code device} carries a LUKS2 header the library can load. */
