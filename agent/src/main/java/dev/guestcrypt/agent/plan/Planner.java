@@ -34,6 +34,8 @@ public final class Planner {
     public static final String DATA_SEQUENCE = "sequence";
     public static final String DATA_ERROR = "error";
     private static final Set<String> IN_PLACE = Set.of("ext2", "ext3", "ext4");
+    /** A detached header has no check and no shrink: unmount, header file, open, mount. */
+    static final Duration DETACHED_DOWNTIME = Duration.ofSeconds(2);
     private static final Set<String> NOT_A_FILESYSTEM = Set.of("", "swap", "LVM2_member", "linux_raid_member", "crypto_LUKS");
 
     public Plan plan(EncryptionSettings settings, Inventory inventory, JournalView journal) {
@@ -189,7 +191,7 @@ public final class Planner {
                         + " MiB free; the file system must shrink by " + mib(HEADER_ROOM_BYTES) + " MiB and needs " + mib(MIN_FREE_BYTES)
                         + " MiB free", "free at least " + mib(MIN_FREE_BYTES - free + 1) + " MiB on " + mountPoint + ", or grow the disk"));
             }
-            long used = d.sizeBytes() - Math.min(d.sizeBytes(), free == Long.MAX_VALUE ? 0 : free);
+            long used = d.sizeBytes() - Math.min(d.sizeBytes(), free == Long.MAX_VALUE ? 0 : free); // free unknown: all in use
             return new VolumePlan(d.name(), d.path(), key, mountPoint, d.fsType(), d.sizeBytes(), VolumeAction.ENCRYPT_IN_PLACE, mapper,
                     inPlaceDowntime(used), null, "unmounted for the file-system check (longer with many files), the shrink by "
                     + mib(HEADER_ROOM_BYTES) + " MiB and the LUKS2 header at the start of the disk, then encrypted online;"
@@ -213,9 +215,6 @@ public final class Planner {
     static Duration inPlaceDowntime(long usedBytes) {
         return Duration.ofSeconds(3 + (usedBytes + (4L << 30) - 1) / (4L << 30));
     }
-
-    /** A detached header has no check and no shrink: unmount, header file, open, mount. */
-    static final Duration DETACHED_DOWNTIME = Duration.ofSeconds(2);
 
     private static VolumePlan planFormat(BlockDevice d, String mountPoint, FstabEntry fstab, String mapper, VolumeRole role) {
         if (!FormatTargets.FORMATTABLE.contains(d.fsType())) {

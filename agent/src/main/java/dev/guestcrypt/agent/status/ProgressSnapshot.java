@@ -16,8 +16,8 @@ public record ProgressSnapshot(String volumeKey, String mountPoint, long doneByt
         double speed = Math.max(0, v.mibPerSec() * (1 << 20));
         double leftFraction = Math.max(0, 100 - v.percent()) / 100;
         if (speed <= 0 || v.etaSeconds() < 0 || leftFraction <= 0) {
-            long total = 100_000;
-            return new ProgressSnapshot(volumeKey, v.mountPoint(), Math.round(v.percent() * 1000), total,
+            // Percent alone; a speed is kept only when nothing is left, so an unknown ETA stays unknown.
+            return new ProgressSnapshot(volumeKey, v.mountPoint(), Math.round(v.percent() * 1000), 100_000,
                     leftFraction <= 0 ? speed : 0, at);
         }
         long left = (long) (v.etaSeconds() * speed);
