@@ -1,5 +1,9 @@
 package dev.guestcrypt.agent.plan;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.guestcrypt.agent.inventory.BlockDevice;
 import dev.guestcrypt.agent.inventory.Inventory;
 import dev.guestcrypt.agent.inventory.VolumeRole;
@@ -102,6 +106,37 @@ final class FormatTargets {
                     "set \"mount_point\" to " + d.mountPoints().get(0) + " or leave it out; the format flow keeps the mount point");
         }
         return null;
+    }
+
+    /**
+     * {@code query} (ADE's DiskFormatQuery: a JSON text or a list of maps) with each entry that
+     * names no mount point given the one its device has now; unchanged when it cannot be read (the
+     * settings parser reports that).
+     */
+    static Object pinMountPoints(Object query, Inventory inv) {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode node;
+        try {
+            node = query instanceof String s ? json.readTree(s) : json.valueToTree(query);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return query;
+        }
+        if (node == null || !node.isArray()) {
+            return query;
+        }
+        List<Map<String, Object>> pinned = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isObject()) {
+                return query;
+            }
+            Map<String, Object> entry = json.convertValue(item, new TypeReference<LinkedHashMap<String, Object>>() { });
+            String dev = item.path("dev").asText(item.path("dev_path").asText("")).trim();
+            if (item.path("mount_point").asText("").isBlank()) {
+                find(dev, inv).filter(d -> !d.mountPoints().isEmpty()).ifPresent(d -> entry.put("mount_point", d.mountPoints().get(0)));
+            }
+            pinned.add(entry);
+        }
+        return pinned;
     }
 
     /** The device an entry names: its path, a by-uuid or by-label link, or ADE's data-disk link by LUN. */

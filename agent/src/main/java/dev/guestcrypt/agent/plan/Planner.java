@@ -10,11 +10,14 @@ import dev.guestcrypt.agent.journal.JournalView;
 import dev.guestcrypt.agent.journal.OperationHistory;
 import dev.guestcrypt.agent.settings.EncryptionOperation;
 import dev.guestcrypt.agent.settings.EncryptionSettings;
+import dev.guestcrypt.agent.settings.SettingsParser;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -205,6 +208,22 @@ public final class Planner {
         }
         return refused(d, mountPoint, new Refusal(PlanRefusal.FILESYSTEM_NOT_SUPPORTED, mountPoint + " (" + d.path() + ") is "
                 + d.fsType() + ", which cannot be encrypted in place", "use ext2, ext3 or ext4"));
+    }
+
+    /**
+     * A format request names devices by path, and a /dev/sdX name can belong to another disk after
+     * the next boot. The request recorded as the desired state therefore also names each target's
+     * mount point as it is now: a later pass that finds another disk under that name refuses it
+     * (GC2018) instead of erasing it.
+     */
+    public static Map<String, Object> pinFormatTargets(Map<String, Object> request, Inventory inv) {
+        Object query = request.get(SettingsParser.DISK_FORMAT_QUERY);
+        if (query == null) {
+            return request;
+        }
+        Map<String, Object> pinned = new LinkedHashMap<>(request);
+        pinned.put(SettingsParser.DISK_FORMAT_QUERY, FormatTargets.pinMountPoints(query, inv));
+        return pinned;
     }
 
     /**

@@ -122,7 +122,8 @@ public final class AgentService {
      * Validates the request, records it as the desired state, and either runs it here (no daemon
      * running) or lets the daemon run it and, with {@code wait}, follows it to the end.
      */
-    public EncryptResult encrypt(Map<String, Object> publicSettings, boolean wait, Listener listener, BooleanSupplier stop) {
+    public EncryptResult encrypt(Map<String, Object> request, boolean wait, Listener listener, BooleanSupplier stop) {
+        Map<String, Object> publicSettings = Planner.pinFormatTargets(request, inventory());
         SettingsResult checked = SettingsParser.parse(publicSettings, Map.of());
         checked.orThrow().close();
         Plan plan = planner.plan(checked.settings(), inventory(), journal.read());

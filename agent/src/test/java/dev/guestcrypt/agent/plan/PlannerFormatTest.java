@@ -8,6 +8,7 @@ import dev.guestcrypt.agent.settings.SettingsParser;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,5 +102,26 @@ class PlannerFormatTest {
         Plan plan = planner.plan(settings("EnableEncryption", null), inv, JournalView.empty());
         assertThat(plan.volumes()).noneMatch(v -> v.mountPoint().equals("/mnt"));
         assertThat(plan.volumes()).noneMatch(v -> v.action() == VolumeAction.FORMAT_ENCRYPTED);
+    }
+
+    @Test
+    void aRecordedFormatRequestNamesEachTargetsMountPointSoAnotherDiskUnderThatNameIsNeverErased() {
+        Map<String, Object> request = new HashMap<>(Map.of("EncryptionOperation", "EnableEncryptionFormat", "VolumeType", "Data",
+                "KeyVaultURL", "https://v.vault.azure.net", "SequenceVersion", "4",
+                "DiskFormatQuery", List.of(Map.of("dev", "/dev/sdg"))));
+        Map<String, Object> pinned = Planner.pinFormatTargets(request, inv);
+        assertThat(pinned.get("DiskFormatQuery")).isEqualTo(List.of(Map.of("dev", "/dev/sdg", "mount_point", "/xfsdata")));
+        assertThat(Planner.pinFormatTargets(Map.of("VolumeType", "Data"), inv)).doesNotContainKey("DiskFormatQuery");
+
+        // After a reboot /dev/sdg is another disk, mounted at /data: the recorded request refuses it.
+        Inventory renamed = new Inventory(inv.devices().stream().map(d -> d.path().equals("/dev/sdg")
+                        ? new dev.guestcrypt.agent.inventory.BlockDevice(d.name(), d.path(), d.type(), d.sizeBytes(), d.fsType(), d.uuid(),
+                        d.label(), d.majMin(), List.of("/data2"), d.parents(), d.hctl(), d.readOnly()) : d).toList(),
+                inv.mounts(), inv.fstab(), inv.crypttab(), inv.resourceDisks(), inv.luks(), inv.freeBytes());
+        try (EncryptionSettings settings = SettingsParser.parse(pinned, Map.of()).orThrow()) {
+            Plan plan = planner.plan(settings, renamed, JournalView.empty());
+            assertThat(plan.work()).noneMatch(v -> v.device().equals("sdg"));
+            assertThat(plan.refusals()).anySatisfy(v -> assertThat(v.refusal().code().id()).isEqualTo("GC2018"));
+        }
     }
 }
