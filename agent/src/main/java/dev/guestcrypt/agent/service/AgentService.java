@@ -123,10 +123,11 @@ public final class AgentService {
      * running) or lets the daemon run it and, with {@code wait}, follows it to the end.
      */
     public EncryptResult encrypt(Map<String, Object> request, boolean wait, Listener listener, BooleanSupplier stop) {
-        Map<String, Object> publicSettings = Planner.pinFormatTargets(request, inventory());
+        Inventory inv = inventory();
+        Map<String, Object> publicSettings = Planner.pinFormatTargets(request, inv);
         SettingsResult checked = SettingsParser.parse(publicSettings, Map.of());
         checked.orThrow().close();
-        Plan plan = planner.plan(checked.settings(), inventory(), journal.read());
+        Plan plan = planner.plan(checked.settings(), inv, journal.read());
         plan.volumes().forEach(v -> listener.say(PlanText.line(v)));
         if (plan.work().isEmpty()) {
             if (!plan.refusals().isEmpty()) {
