@@ -49,7 +49,7 @@ final class UnlockCommand implements Callable<Integer> {
             public void progress(ProgressSnapshot snapshot) { }
         };
         if (target.all) {
-            List<String> failed = context.unlock().unlockAll(waitForVault, listener);
+            List<String> failed = context.agent().unlockAll(waitForVault, listener);
             return failed.isEmpty() ? 0 : dev.guestcrypt.agent.service.ServiceError.UNLOCK_GAVE_UP.exitCode();
         }
         context.unlock().unlock(target.name, waitForVault, listener);

@@ -19,10 +19,17 @@ import java.util.logging.Logger;
  * {@code guestcrypt daemon}: holds the operation lock, tells systemd it is ready, and runs
  * reconcile passes (after start, when the desired state changes, and every minute). SIGTERM sets
  * the stop flag: the running encryption stops at its next chunk boundary, resumable.
+ *
+ * <p>Under systemd, a pass whose operations all ended well ends the process with {@link #EXIT_RESTART}
+ * and systemd starts it again (the unit's {@code RestartForceExitStatus}): the classes, compiled
+ * code and native buffers an encryption needed (the Azure SDK alone is tens of MiB) would otherwise
+ * stay resident for the life of the VM, and a JVM gives none of that back by itself.
  */
 public final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
     private static final Duration IDLE_PASS = Duration.ofSeconds(60);
+    /** EX_TEMPFAIL: "start me again", listed in the unit's SuccessExitStatus and RestartForceExitStatus. */
+    public static final int EXIT_RESTART = 75;
     private final AgentService service;
     private final SdNotify notify;
     private final Duration watchdog;
@@ -65,7 +72,10 @@ public final class Daemon {
                 FileTime now = modified();
                 if (now != null && !now.equals(seen) || System.nanoTime() >= nextPass) {
                     seen = now;
-                    pass();
+                    if (pass() && notify.enabled()) {
+                        LOG.info("operation finished: the daemon restarts to give back the memory it used");
+                        return EXIT_RESTART;
+                    }
                     nextPass = System.nanoTime() + IDLE_PASS.toNanos();
                 }
                 sleep(Duration.ofSeconds(2));
@@ -78,7 +88,8 @@ public final class Daemon {
         }
     }
 
-    private void pass() {
+    /** @return true when the pass ran operations and every one of them ended done */
+    private boolean pass() {
         try {
             var result = service.reconcile(new Listener() {
                 private long lastNotify;
@@ -104,6 +115,8 @@ public final class Daemon {
                 // (MaxHeapFreeRatio) instead of staying at the size the operation needed.
                 System.gc();
             }
+            return !result.outcomes().isEmpty() && !stop.get()
+                    && result.outcomes().stream().allMatch(o -> o.result() == dev.guestcrypt.agent.execute.Outcome.Result.DONE);
         } catch (AgentException e) {
             LOG.warning(e::describe);
             notify.status(e.describe());
@@ -111,6 +124,7 @@ public final class Daemon {
             LOG.severe("reconcile pass failed: " + e);
             notify.status("pass failed: " + e.getMessage());
         }
+        return false;
     }
 
     private void startWatchdog() {

@@ -21,6 +21,11 @@ public final class SdNotify {
         this.enabled = environment.get("NOTIFY_SOCKET") != null;
     }
 
+    /** True when systemd started this process as a notify service ($NOTIFY_SOCKET is set). */
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** The watchdog interval systemd asked for, if any. */
     public static Duration watchdogInterval(Map<String, String> environment) {
         String usec = environment.get("WATCHDOG_USEC");

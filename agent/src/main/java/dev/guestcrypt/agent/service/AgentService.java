@@ -219,6 +219,26 @@ public final class AgentService {
     }
 
     /**
+     * Opens every guestcrypt volume in crypttab (boot's {@code unlock --all}); returns the ones that
+     * stay locked. Their reasons go into the status file at once unless the daemon holds it, so
+     * {@code guestcrypt status} says why a volume is locked before the daemon's first pass, which
+     * may itself wait minutes for the vault.
+     */
+    public List<String> unlockAll(boolean wait, Listener listener) {
+        Map<String, AgentException> failed = unlocker.unlockAll(wait, listener);
+        failed.forEach((name, e) -> unlockErrors.put(name, e.describe()));
+        if (!failed.isEmpty()) {
+            Optional<OperationLock> lock = OperationLock.tryAcquire(paths.lock());
+            if (lock.isPresent()) {
+                try (OperationLock held = lock.get()) {
+                    writeStatus(inventory());
+                }
+            }
+        }
+        return List.copyOf(failed.keySet());
+    }
+
+    /**
      * Opens guestcrypt volumes whose boot unlock failed (vault unreachable at boot), then mounts
      * them; the failure stays in the status until it works.
      */

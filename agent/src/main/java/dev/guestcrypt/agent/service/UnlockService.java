@@ -69,13 +69,13 @@ public final class UnlockService {
         }
     }
 
-    /** Opens every guestcrypt volume named in crypttab; returns the names that failed. */
-    public List<String> unlockAll(boolean wait, Listener listener) {
+    /** Opens every guestcrypt volume named in crypttab; returns the ones that failed, with why, in crypttab's order. */
+    public Map<String, AgentException> unlockAll(boolean wait, Listener listener) {
         List<String> names = inventory.get().crypttab().stream().map(CrypttabEntry::name)
                 .filter(n -> n.startsWith(MapperNames.PREFIX)).toList();
         Map<String, AgentException> failed = run(names, wait, listener);
         failed.values().forEach(e -> listener.say(e.describe()));
-        return List.copyOf(failed.keySet());
+        return failed;
     }
 
     /** Tries every pending volume once per round; returns the ones that could not be opened, with why. */
