@@ -67,7 +67,7 @@ public final class Main {
         SystemContext(Paths paths) {
             this.paths = paths;
             this.crypto = new NativeVolumeCrypto(new NativeLuksInit(paths.state().resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF),
-                    RunOptions.defaults());
+                    RunOptions.defaults(), paths.run().resolve("rehearsal"));
         }
 
         private synchronized AgentConfig config() {

@@ -24,7 +24,9 @@ public enum ExecuteError implements ErrorCode {
     /** The new mapping already holds a file system of another type: not overwritten. */
     UNEXPECTED_FILESYSTEM("GC3017"),
     /** libcryptsetup (libcryptsetup12) cannot be loaded. */
-    CRYPTO_LIBRARY_MISSING("GC3018");
+    CRYPTO_LIBRARY_MISSING("GC3018"),
+    /** The header an operation needs could not be written on a scratch file: the volume was left as it was. */
+    HEADER_REHEARSAL_FAILED("GC3019");
 
     private final String id;
 

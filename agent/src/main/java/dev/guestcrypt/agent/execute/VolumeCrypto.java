@@ -16,6 +16,25 @@ public interface VolumeCrypto {
      */
     default void load() {}
 
+    /** Where an operation puts the LUKS2 header, and so which header writing it rehearses. */
+    enum HeaderKind {
+        /** At the start of the device, the data shifted ({@link #initEncryptInPlace}). */
+        IN_PLACE,
+        /** In a file on the OS disk ({@link #initEncryptDetached}). */
+        DETACHED,
+        /** Over the whole device, its data erased ({@link #formatEncrypted}). */
+        WHOLE_DEVICE
+    }
+
+    /**
+     * Writes a header of {@code kind} carrying {@code tokenJson} onto a scratch file in memory, with
+     * a throwaway passphrase, reads it back and deletes it, while the volume is still mounted and
+     * untouched. A library, kernel-crypto or parameter problem is found here instead of after the
+     * unmount, and the first real header write does not pay for any first use of the library code.
+     * Throws {@code HEADER_REHEARSAL_FAILED}. {@code reduceBytes} as for {@link #initEncryptInPlace}.
+     */
+    default void rehearse(HeaderKind kind, long reduceBytes, String tokenJson) {}
+
     /** Whether {@code luksPath} carries a LUKS2 header with UUID {@code luksUuid}. */
     boolean hasLuksHeader(String luksPath, String luksUuid);
 

@@ -54,6 +54,11 @@ public final class NativeLuksInit {
         this.pbkdf = pbkdf;
     }
 
+    /** The same header writing with its temporary files in {@code dir} (a rehearsal on scratch files). */
+    public NativeLuksInit in(Path dir) {
+        return new NativeLuksInit(dir, pbkdf);
+    }
+
     public void inPlace(String device, String luksUuid, long reduceBytes, SecretBytes passphrase, String tokenJson) {
         run(device, () -> LuksConversions.initEncryptInPlace(new InPlaceEncryptParams(Path.of(device), format(luksUuid),
                 reduceBytes / 2, work()), passphrase, tokenWriter(tokenJson)));

@@ -15,7 +15,14 @@ import dev.guestcrypt.nativebind.luks.RunOptions;
 import dev.guestcrypt.nativebind.luks.RunOutcome;
 import dev.guestcrypt.nativebind.secret.SecretBytes;
 
+import dev.guestcrypt.agent.keys.KeyTokenCodec;
+
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.security.SecureRandom;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Locale;
+import java.util.UUID;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,12 +35,17 @@ import java.util.Set;
  * into the library.
  */
 public final class NativeVolumeCrypto implements VolumeCrypto {
+    /** Scratch space of a header rehearsal; the in-place kind needs about 3 x 16 MiB there for a moment. */
+    private static final long REHEARSAL_SPARE_BYTES = 8L << 20;
     private final NativeLuksInit init;
     private final RunOptions runOptions;
+    private final Path scratch;
 
-    public NativeVolumeCrypto(NativeLuksInit init, RunOptions runOptions) {
+    /** @param scratch folder for header rehearsals, best in memory (/run/guestcrypt/rehearsal) */
+    public NativeVolumeCrypto(NativeLuksInit init, RunOptions runOptions, Path scratch) {
         this.init = init;
         this.runOptions = runOptions;
+        this.scratch = scratch;
     }
 
     @Override
@@ -43,6 +55,50 @@ public final class NativeVolumeCrypto implements VolumeCrypto {
         } catch (CryptsetupException e) {
             throw new AgentException(ExecuteError.CRYPTO_LIBRARY_MISSING, e.getMessage(),
                     "install libcryptsetup12 (apt-get install libcryptsetup12), then restart guestcrypt-agent.service", e);
+        }
+    }
+
+    @Override
+    public void rehearse(HeaderKind kind, long reduceBytes, String tokenJson) {
+        Path dir = scratch.resolve(UUID.randomUUID().toString());
+        Path device = dir.resolve("volume.img");
+        String uuid = UUID.randomUUID().toString();
+        try (SecretBytes passphrase = SecretBytes.random(64, new SecureRandom())) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try (RandomAccessFile file = new RandomAccessFile(device.toFile(), "rw")) {
+                file.setLength((kind == HeaderKind.DETACHED ? 0 : reduceBytes) + REHEARSAL_SPARE_BYTES);
+            }
+            NativeLuksInit here = init.in(dir);
+            String luksPath = device.toString();
+            switch (kind) {
+                case IN_PLACE -> here.inPlace(luksPath, uuid, reduceBytes, passphrase, tokenJson);
+                case DETACHED -> {
+                    luksPath = dir.resolve("header.luks").toString();
+                    here.detached(device.toString(), luksPath, uuid, passphrase, tokenJson);
+                }
+                case WHOLE_DEVICE -> here.formatWhole(luksPath, uuid, passphrase, tokenJson);
+            }
+            String written = luksPath;
+            boolean tokenBack = tokens(written).stream().anyMatch(t -> t.replace(" ", "").contains(
+                    "\"type\":\"" + KeyTokenCodec.fromJson(tokenJson).type() + "\""));
+            if (!hasLuksHeader(written, uuid) || !tokenBack || kind != HeaderKind.WHOLE_DEVICE && !reencryptionInProgress(written)) {
+                throw new IllegalStateException("the header read back from the scratch file is not the one written");
+            }
+        } catch (AgentException | IOException | IllegalStateException | CryptsetupException e) {
+            throw new AgentException(ExecuteError.HEADER_REHEARSAL_FAILED, "writing a LUKS2 header (" + kind.name().toLowerCase(Locale.ROOT)
+                    + ") on a scratch file in " + scratch + " failed, so the volume was left mounted and untouched: " + e.getMessage(),
+                    "check libcryptsetup12, the kernel crypto API (AF_ALG) and free memory in " + scratch
+                    + ", then run 'guestcrypt encrypt' again", e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // nothing was created, or the rest goes with /run at the next boot
         }
     }
 

@@ -184,6 +184,24 @@ class ExecutorCrashTest {
     }
 
     @Test
+    void aFailedHeaderRehearsalLeavesTheVolumeMountedAndTheBootConfigurationAsTheyWere() throws Exception {
+        FakeMachine m = new FakeMachine(tmp);
+        Journal journal = new Journal(tmp.resolve("journal"));
+        String fstabBefore = m.fstab();
+        String crypttabBefore = m.crypttab();
+        m.setRehearsalFails(true);
+        var outcome = reconciler(m, journal).pass(settings(), () -> false).outcomes().get(0);
+        assertThat(outcome.result()).isEqualTo(Outcome.Result.ABANDONED);
+        assertThat(outcome.error().code()).isEqualTo(ExecuteError.HEADER_REHEARSAL_FAILED);
+        assertThat(m.log()).contains("rehearsed IN_PLACE").noneMatch(l -> l.startsWith("unmounted"));
+        assertThat(m.mountedFrom("/data")).contains(FakeMachine.DEVICE);
+        assertThat(m.fstab()).isEqualTo(fstabBefore);
+        assertThat(m.crypttab()).isEqualTo(crypttabBefore);
+        assertThat(m.header()).isNull();
+        assertThat(m.fullyEncrypted()).isFalse();
+    }
+
+    @Test
     void aFailedCheckRollsBackMountAndBootConfiguration() throws Exception {
         FakeMachine m = new FakeMachine(tmp);
         Journal journal = new Journal(tmp.resolve("journal"));

@@ -63,6 +63,7 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     private boolean checkedSinceMount;
     private boolean initWithoutToken;
     private boolean bootUnlockFails;
+    private boolean rehearsalFails;
     private final List<String> log = new ArrayList<>();
     private final String fsType;
     private final String dev;
@@ -121,6 +122,11 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     }
 
     /** The boot unit cannot reach the vault: mappings stay closed after {@link #reboot()}. */
+    /** The header rehearsal on scratch files fails (e.g. the kernel crypto API refused by a sandbox). */
+    public void setRehearsalFails(boolean fails) {
+        this.rehearsalFails = fails;
+    }
+
     public void setBootUnlockFails(boolean fails) {
         this.bootUnlockFails = fails;
     }
@@ -426,6 +432,14 @@ public final class FakeMachine implements VolumeCrypto, FilesystemTool, Mounter,
     }
 
     // --- VolumeCrypto ---
+    @Override
+    public void rehearse(HeaderKind kind, long reduceBytes, String tokenJson) {
+        log.add("rehearsed " + kind);
+        if (rehearsalFails) {
+            throw new AgentException(ExecuteError.HEADER_REHEARSAL_FAILED, "writing a LUKS2 header on a scratch file failed", "check AF_ALG");
+        }
+    }
+
     @Override
     public boolean hasLuksHeader(String luksPath, String uuid) {
         if (header != null && !luksPath.equals(header)) {

@@ -56,7 +56,7 @@ class FormatEncryptedCrashTest {
         });
         assertThat(result.outcomes()).singleElement().satisfies(o -> assertThat(o.result()).isEqualTo(Outcome.Result.DONE));
         assertFormattedAndWired(m, journal, fsType);
-        assertThat(m.log()).containsExactly("key stored", "unmounted /data", "boot config switched", "luks formatted", "activated gc-data",
+        assertThat(m.log()).containsExactly("key stored", "rehearsed WHOLE_DEVICE", "unmounted /data", "boot config switched", "luks formatted", "activated gc-data",
                 "made " + fsType, "mounted /dev/mapper/gc-data");
         assertThat(m.header()).as("the header is on the device, not in a file").isNull();
         OperationHistory op = journal.read().operations().get(0);

@@ -45,7 +45,7 @@ class FormatOnImageTest {
     void tools() {
         assumeTrue(runner.run(Command.of(Duration.ofSeconds(20), "cryptsetup", "--version")).ok(), "cryptsetup is not installed");
         cryptsetup = new NativeVolumeCrypto(new NativeLuksInit(dir.resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF),
-                dev.guestcrypt.nativebind.luks.RunOptions.defaults());
+                dev.guestcrypt.nativebind.luks.RunOptions.defaults(), dir.resolve("scratch"));
     }
 
     private static SecretBytes passphrase(String text) {

@@ -2,6 +2,7 @@ package dev.guestcrypt.agent.os;
 
 import dev.guestcrypt.agent.error.AgentException;
 import dev.guestcrypt.agent.execute.Command;
+import dev.guestcrypt.agent.execute.VolumeCrypto;
 import dev.guestcrypt.agent.keys.KeyTokenCodec;
 import dev.guestcrypt.agent.keys.KeyVaultToken;
 import dev.guestcrypt.nativebind.luks.RunOptions;
@@ -38,7 +39,7 @@ class NativeVolumeCryptoOnImageTest {
     void tools() {
         assumeTrue(runner.run(Command.of(Duration.ofSeconds(20), "cryptsetup", "--version")).ok(), "cryptsetup is not installed");
         cryptsetup = new NativeVolumeCrypto(new NativeLuksInit(dir.resolve("work"), NativeLuksInit.RANDOM_PASSPHRASE_KDF),
-                RunOptions.defaults()); // the production keyslot KDF
+                RunOptions.defaults(), dir.resolve("scratch")); // the production keyslot KDF
         cryptsetup.load(); // as the daemon does at start: the library and the structure layouts, before any volume
     }
 
@@ -103,6 +104,30 @@ class NativeVolumeCryptoOnImageTest {
         assertThat(cryptsetup.tokens(header.toString())).hasSize(1);
         cryptsetup.backupHeader(header.toString(), header + ".bak");
         assertThat(Files.size(Path.of(header + ".bak"))).isPositive();
+    }
+
+    @Test
+    void eachKindOfHeaderIsRehearsedOnScratchFilesThatAreGoneAfterwards() throws Exception {
+        for (VolumeCrypto.HeaderKind kind : VolumeCrypto.HeaderKind.values()) {
+            cryptsetup.rehearse(kind, 32L << 20, token);
+            try (var left = Files.list(dir.resolve("scratch"))) {
+                assertThat(left).as("scratch files after rehearsing " + kind).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aRehearsalThatCannotWriteItsHeaderIsRefusedWithItsOwnCode() throws Exception {
+        Files.writeString(dir.resolve("scratch"), "a file where the scratch folder should be");
+        assertThatThrownBy(() -> cryptsetup.rehearse(VolumeCrypto.HeaderKind.IN_PLACE, 32L << 20, token))
+                .isInstanceOfSatisfying(AgentException.class, e -> {
+                    assertThat(e.code().id()).isEqualTo("GC3019");
+                    assertThat(e.getMessage()).contains(dir.resolve("scratch").toString()).contains("left mounted and untouched");
+                });
+        // A token LUKS2 cannot take (not JSON of a guestcrypt token) fails the same way, before any volume is touched.
+        Files.delete(dir.resolve("scratch"));
+        assertThatThrownBy(() -> cryptsetup.rehearse(VolumeCrypto.HeaderKind.DETACHED, 32L << 20, "{\"type\":\"x\"}"))
+                .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.code().id()).isEqualTo("GC3019"));
     }
 
     @Test
