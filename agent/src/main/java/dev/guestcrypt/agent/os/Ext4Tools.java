@@ -7,9 +7,11 @@ import dev.guestcrypt.agent.execute.CommandRunner;
 import dev.guestcrypt.agent.execute.ExecuteError;
 import dev.guestcrypt.agent.execute.FilesystemTool;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 
-/** e2fsprogs (e2fsck, dumpe2fs, resize2fs, mkfs.ext4), mkfs.xfs for the format flow, blkid. */
+/** e2fsprogs (e2fsck, resize2fs, mkfs.ext4; the size from the superblock), mkfs.xfs for the format flow, blkid. */
 public final class Ext4Tools implements FilesystemTool {
     private static final Duration LONG = Duration.ofHours(2);
     private final CommandRunner runner;
@@ -51,26 +53,12 @@ public final class Ext4Tools implements FilesystemTool {
 
     @Override
     public long sizeBytes(String device) {
-        CommandResult r = Commands.require(runner, Command.of(Duration.ofMinutes(2), "dumpe2fs", "-h", device),
-                ExecuteError.SHRINK_FAILED, "check that " + device + " holds an ext2/3/4 file system");
-        return parseSize(r.stdout());
-    }
-
-    /** Block count x block size from {@code dumpe2fs -h}. */
-    static long parseSize(String dump) {
-        long blocks = -1;
-        long blockSize = -1;
-        for (String line : dump.split("\n")) {
-            if (line.startsWith("Block count:")) {
-                blocks = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            } else if (line.startsWith("Block size:")) {
-                blockSize = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            }
+        try {
+            return Ext4Superblock.sizeBytes(Path.of(device));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new AgentException(ExecuteError.SHRINK_FAILED, "cannot read the file system size of " + device + ": " + e.getMessage(),
+                    "check that " + device + " holds an ext2/3/4 file system (dumpe2fs -h " + device + ")", e);
         }
-        if (blocks < 0 || blockSize < 0) {
-            throw new IllegalArgumentException("dumpe2fs output has no block count or block size");
-        }
-        return blocks * blockSize;
     }
 
     @Override
