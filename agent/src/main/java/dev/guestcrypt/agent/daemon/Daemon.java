@@ -1,6 +1,7 @@
 package dev.guestcrypt.agent.daemon;
 
 import dev.guestcrypt.agent.error.AgentException;
+import dev.guestcrypt.agent.execute.Outcome;
 import dev.guestcrypt.agent.os.OperationLock;
 import dev.guestcrypt.agent.os.SdNotify;
 import dev.guestcrypt.agent.service.AgentService;
@@ -116,7 +117,7 @@ public final class Daemon {
                 System.gc();
             }
             return !result.outcomes().isEmpty() && !stop.get()
-                    && result.outcomes().stream().allMatch(o -> o.result() == dev.guestcrypt.agent.execute.Outcome.Result.DONE);
+                    && result.outcomes().stream().allMatch(o -> o.result() == Outcome.Result.DONE);
         } catch (AgentException e) {
             LOG.warning(e::describe);
             notify.status(e.describe());

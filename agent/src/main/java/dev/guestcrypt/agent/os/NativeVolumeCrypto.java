@@ -4,6 +4,7 @@ import dev.guestcrypt.agent.error.AgentException;
 import dev.guestcrypt.agent.execute.EncryptionProgress;
 import dev.guestcrypt.agent.execute.ExecuteError;
 import dev.guestcrypt.agent.execute.VolumeCrypto;
+import dev.guestcrypt.agent.keys.KeyTokenCodec;
 import dev.guestcrypt.nativebind.luks.Activation;
 import dev.guestcrypt.nativebind.luks.CryptsetupException;
 import dev.guestcrypt.nativebind.luks.LuksConversions;
@@ -15,19 +16,19 @@ import dev.guestcrypt.nativebind.luks.RunOptions;
 import dev.guestcrypt.nativebind.luks.RunOutcome;
 import dev.guestcrypt.nativebind.secret.SecretBytes;
 
-import dev.guestcrypt.agent.keys.KeyTokenCodec;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.security.SecureRandom;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
-import java.util.UUID;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * LUKS2 through libcryptsetup in this process: no program is started, so nothing of the volume's
@@ -35,7 +36,10 @@ import java.util.Set;
  * into the library.
  */
 public final class NativeVolumeCrypto implements VolumeCrypto {
-    /** Scratch space of a header rehearsal; the in-place kind needs about 3 x 16 MiB there for a moment. */
+    /**
+     * The scratch volume of a rehearsal: the header room plus this. Sparse, but the in-place kind
+     * fills about 3 x 16 MiB of it for a moment (moved data, temporary header, restored header).
+     */
     private static final long REHEARSAL_SPARE_BYTES = 8L << 20;
     private final NativeLuksInit init;
     private final RunOptions runOptions;
@@ -96,8 +100,8 @@ public final class NativeVolumeCrypto implements VolumeCrypto {
 
     private static void deleteTree(Path dir) {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException e) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
             // nothing was created, or the rest goes with /run at the next boot
         }
     }
