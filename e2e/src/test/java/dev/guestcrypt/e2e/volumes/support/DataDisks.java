@@ -26,7 +26,16 @@ public final class DataDisks {
                     + " && mkfs.ext4 -q -F /dev/vg" + serial + "/data && DEV=/dev/vg" + serial + "/data";
             default -> throw new IllegalArgumentException(fs);
         };
-        String type = fs.equals("xfs") ? "xfs" : "ext4";
+        return fill(mkfs, fs.equals("xfs") ? "xfs" : "ext4", serial, mountPoint, files);
+    }
+
+    /** As {@link #prepare} on an existing block device (an md array, say), its manifest named after {@code name}. */
+    public static String prepareOn(String device, String fs, String name, String mountPoint, int files) {
+        String mkfs = (fs.equals("xfs") ? "mkfs.xfs -q -f " : "mkfs.ext4 -q -F ") + device + " && DEV=" + device;
+        return fill(mkfs, fs, name, mountPoint, files);
+    }
+
+    private static String fill(String mkfs, String type, String serial, String mountPoint, int files) {
         return "set -e; " + mkfs + "; mkdir -p " + mountPoint + "; UUID=$(blkid -s UUID -o value $DEV)"
                 + "; echo \"UUID=$UUID " + mountPoint + " " + type + " defaults 0 2\" >> /etc/fstab; mount " + mountPoint
                 + "; for i in $(seq 1 " + files + "); do head -c 1048576 /dev/urandom > " + mountPoint + "/file-$i; done"
