@@ -89,7 +89,7 @@ public final class Daemon {
         }
     }
 
-    /** @return true when the pass ran operations and every one of them ended done */
+    /** @return true when the pass ran every planned operation and each ended done */
     private boolean pass() {
         try {
             var result = service.reconcile(new Listener() {
@@ -116,7 +116,9 @@ public final class Daemon {
                 // (MaxHeapFreeRatio) instead of staying at the size the operation needed.
                 System.gc();
             }
-            return !result.outcomes().isEmpty() && !stop.get()
+            // Every planned volume ran in this pass and ended done: nothing waits for a retry
+            // pause, which a new process would not know.
+            return !result.outcomes().isEmpty() && !stop.get() && result.outcomes().size() == result.plan().work().size()
                     && result.outcomes().stream().allMatch(o -> o.result() == Outcome.Result.DONE);
         } catch (AgentException e) {
             LOG.warning(e::describe);
