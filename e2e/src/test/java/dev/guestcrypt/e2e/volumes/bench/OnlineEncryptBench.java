@@ -26,8 +26,10 @@ import java.util.Map;
  */
 public final class OnlineEncryptBench {
     private static final int FILL_MIB = 200;
-    /** The encrypted data area: the 1 GiB disk less the 32 MiB the file system gives up for the header. */
-    private static final int ONLINE_MIB = 1024 - 32;
+    /** Each disk's size: 1 GiB by default, larger to see whether the downtime grows with the volume (BENCH_DISK_MIB). */
+    private static final int DISK_MIB = Integer.getInteger("bench.diskMiB", 1024);
+    /** The encrypted data area: the disk less the 32 MiB the file system gives up for the header. */
+    private static final int ONLINE_MIB = DISK_MIB - 32;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
@@ -36,7 +38,7 @@ public final class OnlineEncryptBench {
         Build.installFolder(payload);
         try (GuestVault vault = new GuestVault(work.resolve("kv-state.json"));
              QemuGuest guest = new QemuGuest(GuestImage.findCached(), work).payload(payload)) {
-            guest.disk(DataDisks.blank(work, "ref", 1024), "ref").disk(DataDisks.blank(work, "gc", 1024), "gc");
+            guest.disk(DataDisks.blank(work, "ref", DISK_MIB), "ref").disk(DataDisks.blank(work, "gc", DISK_MIB), "gc");
             vault.forwardInto(guest).boot();
             vault.trustIn(guest, work);
             guest.shOk("/mnt/payload/install/scripts/install.sh --from /mnt/payload/install --no-start");
