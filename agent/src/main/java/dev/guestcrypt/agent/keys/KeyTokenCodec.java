@@ -51,6 +51,14 @@ public final class KeyTokenCodec {
         }
     }
 
+    /**
+     * Whether the LUKS2 token JSON {@code tokenJson} is of {@code type}, without parsing it: a header
+     * may hold tokens of other tools, which {@link #fromJson} would refuse.
+     */
+    public static boolean hasType(String tokenJson, String type) {
+        return tokenJson.replace(" ", "").contains("\"type\":\"" + type + "\"");
+    }
+
     /** Parses a token; refuses unknown types, newer versions and missing fields with a clear error. */
     public static KeyToken fromJson(String json) {
         JsonNode node;

@@ -106,7 +106,7 @@ public final class NativeLuksInit {
 
     private static boolean hasToken(LuksDevice device, String type) {
         return device.tokens().list().stream().map(id -> device.tokens().read(id).orElse(""))
-                .anyMatch(json -> json.replace(" ", "").contains("\"type\":\"" + type + "\""));
+                .anyMatch(json -> KeyTokenCodec.hasType(json, type));
     }
 
     /** Zeroes both LUKS2 header copies and their keyslot area (the first 16 MiB), synced. */

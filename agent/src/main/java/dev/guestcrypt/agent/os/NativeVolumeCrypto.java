@@ -83,8 +83,8 @@ public final class NativeVolumeCrypto implements VolumeCrypto {
                 case WHOLE_DEVICE -> here.formatWhole(luksPath, uuid, passphrase, tokenJson);
             }
             String written = luksPath;
-            boolean tokenBack = tokens(written).stream().anyMatch(t -> t.replace(" ", "").contains(
-                    "\"type\":\"" + KeyTokenCodec.fromJson(tokenJson).type() + "\""));
+            String type = KeyTokenCodec.fromJson(tokenJson).type();
+            boolean tokenBack = tokens(written).stream().anyMatch(t -> KeyTokenCodec.hasType(t, type));
             if (!hasLuksHeader(written, uuid) || !tokenBack || kind != HeaderKind.WHOLE_DEVICE && !reencryptionInProgress(written)) {
                 throw new IllegalStateException("the header read back from the scratch file is not the one written");
             }

@@ -7,17 +7,14 @@ import dev.guestcrypt.agent.execute.FakeMachine;
 import dev.guestcrypt.agent.os.DesiredStateFile;
 import dev.guestcrypt.agent.os.SdNotify;
 import dev.guestcrypt.agent.service.AgentService;
-import dev.guestcrypt.agent.service.Paths;
-import dev.guestcrypt.agent.service.UnlockService;
+import dev.guestcrypt.agent.service.FakeAgents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -78,15 +75,8 @@ class DaemonTest {
     }
 
     private Daemon daemonFor(FakeMachine machine, Map<String, String> environment) {
-        Paths paths = new Paths(machine.etc(), dir.resolve("config"), dir.resolve("state"), dir.resolve("run"), dir.resolve("mountinfo"));
-        AgentService agent = new AgentService(paths, machine::inventory, machine.ports(),
-                new UnlockService(machine::inventory, machine, null, Clock.systemUTC(), Duration.ZERO), (name, mounts) -> { },
-                Clock.systemUTC());
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("EncryptionOperation", "EnableEncryption");
-        request.put("VolumeType", "Data");
-        request.put("KeyVaultURL", "https://v.vault.azure.net/");
-        new DesiredStateFile(paths.desired()).write(request);
+        AgentService agent = FakeAgents.over(machine, dir, null);
+        new DesiredStateFile(FakeAgents.paths(machine, dir).desired()).write(FakeAgents.encryptDataRequest());
         return new Daemon(agent, new SdNotify(recordingRunner(), environment), Duration.ZERO);
     }
 

@@ -113,7 +113,7 @@ class PlannerFormatTest {
         assertThat(pinned.get("DiskFormatQuery")).isEqualTo(List.of(Map.of("dev", "/dev/sdg", "mount_point", "/xfsdata")));
         assertThat(Planner.pinFormatTargets(Map.of("VolumeType", "Data"), inv)).doesNotContainKey("DiskFormatQuery");
 
-        // After a reboot /dev/sdg is another disk, mounted at /data: the recorded request refuses it.
+        // After a reboot /dev/sdg is another disk, mounted at /data2: the recorded request refuses it.
         Inventory renamed = new Inventory(inv.devices().stream().map(d -> d.path().equals("/dev/sdg")
                         ? new dev.guestcrypt.agent.inventory.BlockDevice(d.name(), d.path(), d.type(), d.sizeBytes(), d.fsType(), d.uuid(),
                         d.label(), d.majMin(), List.of("/data2"), d.parents(), d.hctl(), d.readOnly()) : d).toList(),

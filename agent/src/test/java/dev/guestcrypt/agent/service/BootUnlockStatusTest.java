@@ -17,11 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,11 +92,7 @@ class BootUnlockStatusTest {
     /** Encrypted by guestcrypt (status file written), then rebooted with the volume left locked. */
     private FakeMachine encryptedThenRebootedWithoutUnlock() throws Exception {
         FakeMachine machine = new FakeMachine(dir.resolve("m"));
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("EncryptionOperation", "EnableEncryption");
-        request.put("VolumeType", "Data");
-        request.put("KeyVaultURL", "https://v.vault.azure.net/");
-        agent(machine, machine.unlocking()).encrypt(request, false, QUIET, () -> false);
+        agent(machine, machine.unlocking()).encrypt(FakeAgents.encryptDataRequest(), false, QUIET, () -> false);
         assertThat(machine.fullyEncrypted()).isTrue();
         assertThat(new StatusFile(paths(machine).status()).read().orElseThrow().volumes())
                 .anyMatch(v -> v.mountPoint().equals("/data") && v.state() == VolumeState.ENCRYPTED && v.error().isEmpty());
@@ -111,12 +103,10 @@ class BootUnlockStatusTest {
     }
 
     private Paths paths(FakeMachine machine) {
-        return new Paths(machine.etc(), dir.resolve("config"), dir.resolve("state"), dir.resolve("run"), dir.resolve("mountinfo"));
+        return FakeAgents.paths(machine, dir);
     }
 
     private AgentService agent(FakeMachine machine, KeyProtector keys) {
-        return new AgentService(paths(machine), machine::inventory, machine.ports(),
-                new UnlockService(machine::inventory, machine, keys, Clock.systemUTC(), Duration.ZERO), (name, mounts) -> { },
-                Clock.systemUTC());
+        return FakeAgents.over(machine, dir, keys);
     }
 }

@@ -15,12 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,14 +46,9 @@ class EncryptHandOffTest {
     @Test
     void theCliShowsTheDaemonsProgressWithItsEtaAndEachVolumeEndsOnce() throws Exception {
         FakeMachine machine = new FakeMachine(dir.resolve("m"));
-        Paths paths = new Paths(machine.etc(), dir.resolve("config"), dir.resolve("state"), dir.resolve("run"), dir.resolve("mountinfo"));
-        AgentService agent = new AgentService(paths, machine::inventory, machine.ports(),
-                new UnlockService(machine::inventory, machine, null, Clock.systemUTC(), Duration.ZERO), (name, mounts) -> { },
-                Clock.systemUTC());
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("EncryptionOperation", "EnableEncryption");
-        request.put("VolumeType", "Data");
-        request.put("KeyVaultURL", "https://v.vault.azure.net/");
+        Paths paths = FakeAgents.paths(machine, dir);
+        AgentService agent = FakeAgents.over(machine, dir, null);
+        Map<String, Object> request = FakeAgents.encryptDataRequest();
         String volumeKey = agent.plan(request).work().get(0).volumeKey();
 
         Process daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",

@@ -21,7 +21,7 @@ public final class EnsureTokenStep implements Step {
     public void run(OperationContext ctx) {
         String token = ctx.get(OperationContext.TOKEN);
         String type = KeyTokenCodec.fromJson(token).type();
-        if (ctx.ports().crypto().tokens(ctx.luksPath()).stream().noneMatch(t -> InitLuksStep.sameType(t, type))) {
+        if (ctx.ports().crypto().tokens(ctx.luksPath()).stream().noneMatch(t -> KeyTokenCodec.hasType(t, type))) {
             ctx.ports().crypto().addToken(ctx.luksPath(), token);
         }
     }

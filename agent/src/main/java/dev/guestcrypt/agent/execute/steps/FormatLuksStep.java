@@ -27,7 +27,7 @@ public final class FormatLuksStep implements Step {
         String token = ctx.get(OperationContext.TOKEN);
         String type = KeyTokenCodec.fromJson(token).type();
         boolean complete = ctx.ports().crypto().hasLuksHeader(ctx.device(), uuid)
-                && ctx.ports().crypto().tokens(ctx.device()).stream().anyMatch(t -> InitLuksStep.sameType(t, type));
+                && ctx.ports().crypto().tokens(ctx.device()).stream().anyMatch(t -> KeyTokenCodec.hasType(t, type));
         if (!complete) {
             ctx.ports().crypto().formatEncrypted(ctx.device(), uuid, ctx.passphrase(), token);
         }

@@ -35,7 +35,7 @@ public final class InitLuksStep implements Step {
             }
         }
         String type = KeyTokenCodec.fromJson(token).type();
-        boolean present = ctx.ports().crypto().tokens(ctx.luksPath()).stream().anyMatch(t -> sameType(t, type));
+        boolean present = ctx.ports().crypto().tokens(ctx.luksPath()).stream().anyMatch(t -> KeyTokenCodec.hasType(t, type));
         if (!present && !ctx.ports().crypto().reencryptionInProgress(ctx.luksPath())) {
             ctx.ports().crypto().addToken(ctx.luksPath(), token);
         } else if (!present) {
@@ -43,9 +43,5 @@ public final class InitLuksStep implements Step {
             // encryption finished; until then the journal's copy of the token opens the volume.
             LOG.warning(() -> ctx.luksPath() + " has no guestcrypt token yet; it is added when the encryption finishes");
         }
-    }
-
-    static boolean sameType(String tokenJson, String type) {
-        return tokenJson.replace(" ", "").contains("\"type\":\"" + type + "\"");
     }
 }
